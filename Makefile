@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# ppkit: memcg accounting and pool recycling for zero-copy-mapped page-pool
+# pages, as a patch kit for Linux 6.12 LTS. See README.md.
+
+CC ?= gcc
+TOOLS_CFLAGS := -O2 -g -Wall -Wextra -Werror
+
+.PHONY: all deps tree kernel kernel-fast tools vm check clean
+
+all: kernel tools
+
+# Debian packages the kit needs; every other target starts here.
+deps:
+	@tools/build/deps
+
+# build/linux: pristine linux-source-6.12 + kit files + patches/series.
+tree: deps
+	@tools/build/tree
+
+# build/bzImage: the debug test kernel (KASAN, lockdep, kmemleak, DEBUG_VM).
+kernel: tree
+	@tools/build/kernel debug
+
+# build/bzImage-fast: same without the debug set.
+kernel-fast: tree
+	@tools/build/kernel fast
+
+tools: build/tools/ppzc
+
+build/tools/ppzc: tools/zc/ppzc.c
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
+# An interactive shell in the test kernel (the host root, read-only).
+vm: kernel tools
+	@tools/vm/run -i
+
+# Everything: host tests, kernel, static checks, KUnit and kselftests in
+# the VM. Ends with "N passed, N failed, N skipped".
+check: deps
+	@tools/check/run
+
+clean:
+	rm -rf build
