@@ -134,6 +134,15 @@ class Tap(unittest.TestCase):
         self.assertEqual(lines, ["FAIL t # no TAP output"])
         self.assertEqual(total, "0 passed, 1 failed, 0 skipped")
 
+    def test_empty_run_fails(self):
+        # e.g. kunit.filter_glob naming a suite that does not exist
+        rc, lines, total = summarise("""\
+            [    1.0] KTAP version 1
+            [    1.0] 1..0
+            """)
+        self.assertEqual(rc, 1)
+        self.assertEqual(lines, ["FAIL t # plan 1..0: no test ran"])
+
     def test_skipped_suite_counts_as_skipped(self):
         rc, lines, total = summarise("""\
             KTAP version 1
