@@ -19,34 +19,20 @@
 
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
-#include <linux/ptr_ring.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
+#include <kunit/static_stub.h>
+#include <net/netdev_rx_queue.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/zc_memcg.h>
 
 #include "page_pool_priv.h"
-
-/* Parked pages whose last user reference went with interrupts off wait
- * here for process context; past this many they are released instead.
- */
-#define PP_ZC_DEFER_RING	256
+#include "page_pool_zc.h"
 
 /* Charges may reclaim but must not OOM-kill: a failed charge only means
  * the bytes go by copy.
  */
 #define PP_ZC_CHARGE_GFP	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
-
-struct page_pool_zc {
-	struct page_pool *pool;
-	const struct page_pool_zc_ops *ops;
-	struct ptr_ring deferred;
-	struct work_struct work;
-#ifdef CONFIG_PAGE_POOL_STATS
-	struct page_pool_zc_stats __percpu *stats;
-#endif
-};
 
 DEFINE_STATIC_KEY_FALSE(page_pool_zc_key);
 EXPORT_SYMBOL(page_pool_zc_key);
@@ -208,6 +194,13 @@ void page_pool_zc_put_refs(struct folio *folio, int refs)
 }
 EXPORT_SYMBOL(page_pool_zc_put_refs);
 
+/* Charge one page to the memcg of current; 0 or -ENOMEM. */
+int page_pool_zc_charge_page(struct page *page)
+{
+	KUNIT_STATIC_STUB_REDIRECT(page_pool_zc_charge_page, page);
+	return memcg_kmem_charge_page(page, PP_ZC_CHARGE_GFP, 0);
+}
+
 unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr)
 {
 	unsigned int i;
@@ -218,7 +211,7 @@ unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr)
 
 		if (!zc || (READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
 			continue;
-		if (memcg_kmem_charge_page(page, PP_ZC_CHARGE_GFP, 0)) {
+		if (page_pool_zc_charge_page(page)) {
 			zc_stat_inc(zc, charge_fail);
 			break;
 		}

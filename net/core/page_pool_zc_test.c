@@ -1,0 +1,745 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for net/core/page_pool_zc.c on a device-less page pool.
+ *
+ * What TCP zero-copy receive, the skb layer and the mm do to a page is
+ * played by hand: page_pool_zc_charge() + get_page() + page_pool_zc_commit()
+ * is a mapping, page_pool_put_full_page() the skb free, and put_page(),
+ * folio_put_refs() and folios_put_refs() the unmap, unpin and zap paths.
+ *
+ * Suite page_pool_zc runs at boot. Suite page_pool_zc_memcg needs a memory
+ * cgroup: it skips at boot and runs from a cgroup through
+ * /sys/kernel/debug/kunit/page_pool_zc_memcg/run.
+ */
+
+#include <kunit/static_stub.h>
+#include <kunit/test-bug.h>
+#include <kunit/test.h>
+#include <linux/ethtool.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/pagevec.h>
+#include <linux/sched/mm.h>
+#include <net/netdev_rx_queue.h>
+#include <net/page_pool/helpers.h>
+#include <net/page_pool/zc_memcg.h>
+
+#include "page_pool_priv.h"
+#include "page_pool_zc.h"
+
+static struct page_pool *pp_zc_pool(struct kunit *test, unsigned int flags)
+{
+	struct page_pool_params pp = {
+		.order = 0,
+		.pool_size = 64,
+		.nid = NUMA_NO_NODE,
+		.flags = flags,
+	};
+	struct page_pool *pool = page_pool_create(&pp);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
+	return pool;
+}
+
+static struct page *pp_zc_alloc(struct kunit *test, struct page_pool *pool)
+{
+	struct page *page = page_pool_dev_alloc_pages(pool);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, page_ref_count(page), 1);
+	return page;
+}
+
+/* tcp_zerocopy_receive(): charge, vm_insert_pages() (+1 ref), commit. */
+static void pp_zc_map(struct kunit *test, struct page *page)
+{
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(&page, 1), 1U);
+	get_page(page);
+	page_pool_zc_commit(&page, 1, 1);
+}
+
+/* The skb that held the page is freed. */
+static void pp_zc_skb_free(struct page_pool *pool, struct page *page)
+{
+	page_pool_put_full_page(pool, page, false);
+}
+
+/* munmap, madvise, exit: the zap path drops PTE refs in a batch. */
+static void pp_zc_zap(struct page *page)
+{
+	struct folio_batch fbatch;
+
+	folio_batch_init(&fbatch);
+	folio_batch_add(&fbatch, page_folio(page));
+	folios_put(&fbatch);
+}
+
+static unsigned long pp_zc_state(struct page *page)
+{
+	return READ_ONCE(page->pp_magic) & PP_ZC_STATE_MASK;
+}
+
+static struct page_pool_stats pp_zc_stats(struct page_pool *pool)
+{
+	struct page_pool_stats s = {};
+
+	page_pool_get_stats(pool, &s);
+	return s;
+}
+
+#define PP_ZC_EXPECT_ZC(test, pool, m, p, u, r, rel) do {		\
+	struct page_pool_zc_stats z = pp_zc_stats(pool).zc_stats;	\
+									\
+	KUNIT_EXPECT_EQ(test, z.mapped, (u64)(m));			\
+	KUNIT_EXPECT_EQ(test, z.parked, (u64)(p));			\
+	KUNIT_EXPECT_EQ(test, z.uncharged, (u64)(u));			\
+	KUNIT_EXPECT_EQ(test, z.recycled, (u64)(r));			\
+	KUNIT_EXPECT_EQ(test, z.released, (u64)(rel));			\
+} while (0)
+
+/* Every page back in the pool: the invariants of the design hold. */
+static void pp_zc_expect_idle(struct kunit *test, struct page_pool *pool)
+{
+	struct page_pool_zc_stats z = pp_zc_stats(pool).zc_stats;
+
+	KUNIT_EXPECT_EQ(test, z.mapped, z.uncharged);
+	KUNIT_EXPECT_EQ(test, z.parked, z.recycled + z.released);
+}
+
+static void pp_zc_opt_in_enables_key(struct kunit *test)
+{
+	struct page_pool *plain = pp_zc_pool(test, 0);
+	struct page_pool *pool;
+
+	KUNIT_EXPECT_FALSE(test, page_pool_zc_enabled(plain));
+	pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	KUNIT_EXPECT_TRUE(test, page_pool_zc_enabled(pool));
+	KUNIT_EXPECT_TRUE(test, static_key_enabled(&page_pool_zc_key));
+	page_pool_destroy(pool);
+	page_pool_destroy(plain);
+}
+
+static void pp_zc_high_order_rejected(struct kunit *test)
+{
+	struct page_pool_params pp = {
+		.order = 1,
+		.pool_size = 16,
+		.nid = NUMA_NO_NODE,
+		.flags = PP_FLAG_ZC_MEMCG,
+	};
+	struct page_pool *pool = page_pool_create(&pp);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(pool), -EINVAL);
+}
+
+static void pp_zc_map_then_unmap(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 0, 0, 0);
+
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+
+	pp_zc_skb_free(pool, page);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
+	pp_zc_expect_idle(test, pool);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_skb_free_parks(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	s32 inflight = page_pool_inflight(pool, false);
+	u64 ring;
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	KUNIT_EXPECT_TRUE(test, page_pool_page_is_pp(page));
+	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), inflight);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 0, 0, 0);
+
+	ring = pp_zc_stats(pool).recycle_stats.ring;
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.ring, ring + 1);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_idle(test, pool);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_parked_page_is_reused(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct page **got;
+	int n, found = -1;
+	u64 slow;
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	put_page(page);
+	/* Once the alloc cache is drained, the page comes back out of the
+	 * ring, marking intact: no page is taken from the page allocator.
+	 */
+	got = kunit_kcalloc(test, PP_ALLOC_CACHE_SIZE + 1, sizeof(*got), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	slow = pp_zc_stats(pool).alloc_stats.slow;
+	for (n = 0; n <= PP_ALLOC_CACHE_SIZE && found < 0; n++) {
+		got[n] = pp_zc_alloc(test, pool);
+		if (got[n] == page)
+			found = n;
+	}
+	KUNIT_EXPECT_GE(test, found, 0);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).alloc_stats.slow, slow);
+	while (n--)
+		pp_zc_skb_free(pool, got[n]);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_unmap_by_zap(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	pp_zc_zap(page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_pin_keeps_charge(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct folio *folio = page_folio(page);
+
+	pp_zc_map(test, page);
+	folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);	/* FOLL_PIN */
+	pp_zc_skb_free(pool, page);
+	put_page(page);					/* munmap */
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1 + GUP_PIN_COUNTING_BIAS);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 0, 0, 0);
+
+	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);	/* unpin */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_fork_keeps_charge(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	get_page(page);			/* the child's copy of the PTE */
+	pp_zc_skb_free(pool, page);
+	pp_zc_zap(page);		/* parent unmaps */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 0, 0, 0);
+	pp_zc_zap(page);		/* child exits */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_pipe_keeps_charge(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	get_page(page);			/* vmsplice: the pipe buffer's ref */
+	pp_zc_zap(page);
+	pp_zc_skb_free(pool, page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	put_page(page);			/* pipe_buf_release() */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_transient_ref_unmapped_page(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	get_page(page);		/* e.g. skb_frag_ref() or a PFN walker */
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	PP_ZC_EXPECT_ZC(test, pool, 0, 0, 0, 0, 0);
+	pp_zc_skb_free(pool, page);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_transient_ref_mapped_page(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	get_page(page);
+	put_page(page);		/* 3 -> 2: still mapped */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 0, 0, 0);
+	put_page(page);
+	pp_zc_skb_free(pool, page);
+	pp_zc_expect_idle(test, pool);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_transient_ref_parked_page(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	get_page(page);		/* a PFN walker looks at the parked page */
+	pp_zc_zap(page);	/* user unmaps: 3 -> 2 */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	put_page(page);		/* the walker's drop is the last one */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_callback_idempotent(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	/* A stale trigger on a page that is still mapped: nothing moves. */
+	page_pool_zc_driver_only(pool, page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+	put_page(page);
+	/* Called again on a page whose state is already clear. */
+	page_pool_zc_driver_only(pool, page);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+	pp_zc_skb_free(pool, page);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_destroy_with_parked_page(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct page *held = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	/* The driver goes away while user space maps the page; @held keeps
+	 * the pool alive after @page is gone, so that it can be inspected.
+	 */
+	page_pool_destroy(pool);
+	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), 2);
+
+	put_page(page);		/* late unmap: released, not recycled */
+	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), 1);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 0, 1);
+	pp_zc_expect_idle(test, pool);
+	/* The last page lets the pool's release worker free it. */
+	pp_zc_skb_free(pool, held);
+}
+
+static void pp_zc_deferred_with_irqs_off(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	s32 inflight = page_pool_inflight(pool, false);
+	unsigned long flags;
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	local_irq_save(flags);
+	put_page(page);
+	local_irq_restore(flags);
+	/* Uncharged at once; the ring recycle waits for process context. */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), inflight);
+
+	flush_work(&pool->zc->work);
+	KUNIT_EXPECT_TRUE(test, ptr_ring_empty_any(&pool->zc->deferred));
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static int pp_zc_charge_fails(struct page *page)
+{
+	return -ENOMEM;
+}
+
+static int pp_zc_second_charge_fails(struct page *page)
+{
+	struct kunit *test = kunit_get_current_test();
+	int *calls = test->priv;
+
+	return ++*calls == 2 ? -ENOMEM : 0;
+}
+
+static void pp_zc_charge_failure_maps_nothing(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	kunit_activate_static_stub(test, page_pool_zc_charge_page,
+				   pp_zc_charge_fails);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1), 0U);
+	page_pool_zc_commit(&page, 0, 0);
+	kunit_deactivate_static_stub(test, page_pool_zc_charge_page);
+
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 1ULL);
+	PP_ZC_EXPECT_ZC(test, pool, 0, 0, 0, 0, 0);
+	pp_zc_skb_free(pool, page);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_charge_stops_at_failure(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *pages[3];
+	int calls = 0;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		pages[i] = pp_zc_alloc(test, pool);
+	test->priv = &calls;
+	kunit_activate_static_stub(test, page_pool_zc_charge_page,
+				   pp_zc_second_charge_fails);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 3), 1U);
+	kunit_deactivate_static_stub(test, page_pool_zc_charge_page);
+	KUNIT_EXPECT_EQ(test, calls, 2);
+
+	get_page(pages[0]);
+	page_pool_zc_commit(pages, 1, 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[0]), PP_ZC_MAPPED);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[1]), 0UL);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[2]), 0UL);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 1ULL);
+	put_page(pages[0]);
+	for (i = 0; i < 3; i++)
+		pp_zc_skb_free(pool, pages[i]);
+	pp_zc_expect_idle(test, pool);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_insert_failure_unmarks(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *pages[2];
+
+	pages[0] = pp_zc_alloc(test, pool);
+	pages[1] = pp_zc_alloc(test, pool);
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2), 2U);
+	get_page(pages[0]);
+	/* vm_insert_pages() mapped only the first page. */
+	page_pool_zc_commit(pages, 1, 2);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[0]), PP_ZC_MAPPED);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[1]), 0UL);
+	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 0, 0, 0);
+	put_page(pages[0]);
+	pp_zc_skb_free(pool, pages[0]);
+	pp_zc_skb_free(pool, pages[1]);
+	pp_zc_expect_idle(test, pool);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_other_pages_pass_through(struct kunit *test)
+{
+	struct page_pool *plain = pp_zc_pool(test, 0);
+	struct page *pages[2];
+
+	pages[0] = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages[0]);
+	pages[1] = pp_zc_alloc(test, plain);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 2), 2U);
+	page_pool_zc_commit(pages, 2, 2);
+	KUNIT_EXPECT_EQ(test, pages[0]->memcg_data, 0UL);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[1]), 0UL);
+	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
+	__free_page(pages[0]);
+	pp_zc_skb_free(plain, pages[1]);
+	page_pool_destroy(plain);
+}
+
+static void pp_zc_plain_pool_unchanged(struct kunit *test)
+{
+	struct page_pool *plain = pp_zc_pool(test, 0);
+	struct page *page = pp_zc_alloc(test, plain);
+	struct page_pool_stats s;
+
+	/* With the static key off, a mapped page leaves its pool at skb
+	 * free as it always did.
+	 */
+	KUNIT_EXPECT_FALSE(test, static_key_enabled(&page_pool_zc_key));
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1), 1U);
+	get_page(page);
+	page_pool_zc_commit(&page, 1, 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	pp_zc_skb_free(plain, page);
+	KUNIT_EXPECT_FALSE(test, page_pool_page_is_pp(page));
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	s = pp_zc_stats(plain);
+	KUNIT_EXPECT_EQ(test, s.recycle_stats.released_refcnt, 1ULL);
+	KUNIT_EXPECT_EQ(test, s.zc_stats.mapped + s.zc_stats.parked +
+			s.zc_stats.uncharged, 0ULL);
+	put_page(page);
+	page_pool_destroy(plain);
+}
+
+static void pp_zc_dma_index_keeps_state(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	netmem_ref netmem = page_to_netmem(page);
+
+	pp_zc_map(test, page);
+	netmem_set_dma_index(netmem, 5);
+	KUNIT_EXPECT_EQ(test, netmem_get_dma_index(netmem), 5UL);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+	KUNIT_EXPECT_TRUE(test, page_pool_page_is_pp(page));
+	netmem_set_dma_index(netmem, 0);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+	put_page(page);
+	pp_zc_skb_free(pool, page);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_ethtool_strings(struct kunit *test)
+{
+	static const char * const names[] = {
+		"rx_pp_zc_mapped", "rx_pp_zc_charge_fail", "rx_pp_zc_parked",
+		"rx_pp_zc_uncharged", "rx_pp_zc_recycled", "rx_pp_zc_released",
+	};
+	int n = page_pool_ethtool_stats_get_count();
+	u8 *strings;
+	int i;
+
+	KUNIT_ASSERT_GE(test, n, (int)ARRAY_SIZE(names));
+	strings = kunit_kcalloc(test, n, ETH_GSTRING_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, strings);
+	page_pool_ethtool_stats_get_strings(strings);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		KUNIT_EXPECT_STREQ(test, (char *)strings +
+				   (n - ARRAY_SIZE(names) + i) * ETH_GSTRING_LEN,
+				   names[i]);
+}
+
+static void pp_zc_many_pages_invariants(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *pages[16];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = pp_zc_alloc(test, pool);
+		pp_zc_map(test, pages[i]);
+	}
+	/* Half unmapped before their skb goes, half after. */
+	for (i = 0; i < ARRAY_SIZE(pages); i += 2)
+		put_page(pages[i]);
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		pp_zc_skb_free(pool, pages[i]);
+	for (i = 1; i < ARRAY_SIZE(pages); i += 2)
+		pp_zc_zap(pages[i]);
+	PP_ZC_EXPECT_ZC(test, pool, 16, 8, 16, 8, 0);
+	pp_zc_expect_idle(test, pool);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
+	page_pool_destroy(pool);
+}
+
+static struct kunit_case page_pool_zc_cases[] = {
+	/* First: before any opted-in pool exists, the key is off. */
+	KUNIT_CASE(pp_zc_plain_pool_unchanged),
+	KUNIT_CASE(pp_zc_opt_in_enables_key),
+	KUNIT_CASE(pp_zc_high_order_rejected),
+	KUNIT_CASE(pp_zc_map_then_unmap),
+	KUNIT_CASE(pp_zc_skb_free_parks),
+	KUNIT_CASE(pp_zc_parked_page_is_reused),
+	KUNIT_CASE(pp_zc_unmap_by_zap),
+	KUNIT_CASE(pp_zc_pin_keeps_charge),
+	KUNIT_CASE(pp_zc_fork_keeps_charge),
+	KUNIT_CASE(pp_zc_pipe_keeps_charge),
+	KUNIT_CASE(pp_zc_transient_ref_unmapped_page),
+	KUNIT_CASE(pp_zc_transient_ref_mapped_page),
+	KUNIT_CASE(pp_zc_transient_ref_parked_page),
+	KUNIT_CASE(pp_zc_callback_idempotent),
+	KUNIT_CASE(pp_zc_destroy_with_parked_page),
+	KUNIT_CASE(pp_zc_deferred_with_irqs_off),
+	KUNIT_CASE(pp_zc_charge_failure_maps_nothing),
+	KUNIT_CASE(pp_zc_charge_stops_at_failure),
+	KUNIT_CASE(pp_zc_insert_failure_unmarks),
+	KUNIT_CASE(pp_zc_other_pages_pass_through),
+	KUNIT_CASE(pp_zc_dma_index_keeps_state),
+	KUNIT_CASE(pp_zc_ethtool_strings),
+	KUNIT_CASE(pp_zc_many_pages_invariants),
+	{}
+};
+
+static struct kunit_suite page_pool_zc_suite = {
+	.name = "page_pool_zc",
+	.test_cases = page_pool_zc_cases,
+};
+
+/* The memcg of the task that started the suite (debugfs "run"). */
+static struct mem_cgroup *pp_zc_memcg;
+
+static int pp_zc_memcg_suite_init(struct kunit_suite *suite)
+{
+	pp_zc_memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
+	return 0;
+}
+
+static void pp_zc_memcg_suite_exit(struct kunit_suite *suite)
+{
+	mem_cgroup_put(pp_zc_memcg);
+	pp_zc_memcg = NULL;
+}
+
+static int pp_zc_memcg_init(struct kunit *test)
+{
+	if (!pp_zc_memcg || mem_cgroup_is_root(pp_zc_memcg) ||
+	    !memcg_kmem_online())
+		kunit_skip(test, "needs a memory cgroup: run from one via debugfs");
+	/* init and the case run in the same kthread, which then exits. */
+	set_active_memcg(pp_zc_memcg);
+	return 0;
+}
+
+static void pp_zc_expect_charged(struct kunit *test, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	KUNIT_EXPECT_TRUE(test, folio_memcg_kmem(folio));
+	KUNIT_EXPECT_PTR_EQ(test, folio_memcg(folio), pp_zc_memcg);
+}
+
+static void pp_zc_memcg_map_unmap(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_expect_charged(test, page);
+	pp_zc_zap(page);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	pp_zc_skb_free(pool, page);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_parked_stays_charged(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	pp_zc_expect_charged(test, page);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_pin_stays_charged(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct folio *folio = page_folio(page);
+
+	pp_zc_map(test, page);
+	folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
+	pp_zc_zap(page);
+	pp_zc_skb_free(pool, page);
+	pp_zc_expect_charged(test, page);
+	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_unmapped_charge_dropped(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *pages[2];
+
+	pages[0] = pp_zc_alloc(test, pool);
+	pages[1] = pp_zc_alloc(test, pool);
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2), 2U);
+	pp_zc_expect_charged(test, pages[0]);
+	pp_zc_expect_charged(test, pages[1]);
+	get_page(pages[0]);
+	page_pool_zc_commit(pages, 1, 2);
+	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
+	pp_zc_zap(pages[0]);
+	KUNIT_EXPECT_EQ(test, pages[0]->memcg_data, 0UL);
+	pp_zc_skb_free(pool, pages[0]);
+	pp_zc_skb_free(pool, pages[1]);
+	pp_zc_expect_idle(test, pool);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_released_page_uncharged(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct page *held = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	page_pool_destroy(pool);
+	pp_zc_expect_charged(test, page);
+	pp_zc_zap(page);	/* uncharged, then released to the allocator */
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 0, 1);
+	pp_zc_skb_free(pool, held);
+}
+
+static struct kunit_case page_pool_zc_memcg_cases[] = {
+	KUNIT_CASE(pp_zc_memcg_map_unmap),
+	KUNIT_CASE(pp_zc_memcg_parked_stays_charged),
+	KUNIT_CASE(pp_zc_memcg_pin_stays_charged),
+	KUNIT_CASE(pp_zc_memcg_unmapped_charge_dropped),
+	KUNIT_CASE(pp_zc_memcg_released_page_uncharged),
+	{}
+};
+
+static struct kunit_suite page_pool_zc_memcg_suite = {
+	.name = "page_pool_zc_memcg",
+	.suite_init = pp_zc_memcg_suite_init,
+	.suite_exit = pp_zc_memcg_suite_exit,
+	.init = pp_zc_memcg_init,
+	.test_cases = page_pool_zc_memcg_cases,
+};
+
+kunit_test_suites(&page_pool_zc_suite, &page_pool_zc_memcg_suite);
+
+MODULE_DESCRIPTION("KUnit tests for page-pool zero-copy memcg accounting");
+MODULE_LICENSE("GPL");
