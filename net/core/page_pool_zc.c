@@ -22,6 +22,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <net/netdev_rx_queue.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/zc_memcg.h>
@@ -218,6 +219,7 @@ unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr)
 	}
 	return i;
 }
+EXPORT_SYMBOL_IF_KUNIT(__page_pool_zc_charge);
 
 void __page_pool_zc_commit(struct page **pages, unsigned int nr_mapped,
 			   unsigned int nr_charged)
@@ -243,6 +245,7 @@ void __page_pool_zc_commit(struct page **pages, unsigned int nr_mapped,
 			zc_stat_inc(zc, mapped);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(__page_pool_zc_commit);
 
 /**
  * page_pool_zc_park() - keep a user-mapped page when its skb lets go of it

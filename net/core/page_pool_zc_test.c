@@ -7,19 +7,15 @@
  * is a mapping, page_pool_put_full_page() the skb free, and put_page(),
  * folio_put_refs() and folios_put_refs() the unmap, unpin and zap paths.
  *
- * Suite page_pool_zc runs at boot. Suite page_pool_zc_memcg needs a memory
- * cgroup: it skips at boot and runs from a cgroup through
- * /sys/kernel/debug/kunit/page_pool_zc_memcg/run.
+ * The cases that charge a memory cgroup are in page_pool_zc_memcg_test.c.
  */
 
 #include <kunit/static_stub.h>
 #include <kunit/test-bug.h>
 #include <kunit/test.h>
 #include <linux/ethtool.h>
-#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/pagevec.h>
-#include <linux/sched/mm.h>
 #include <net/netdev_rx_queue.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/zc_memcg.h>
@@ -27,84 +23,7 @@
 #include "page_pool_priv.h"
 #include "page_pool_zc.h"
 
-static struct page_pool *pp_zc_pool(struct kunit *test, unsigned int flags)
-{
-	struct page_pool_params pp = {
-		.order = 0,
-		.pool_size = 64,
-		.nid = NUMA_NO_NODE,
-		.flags = flags,
-	};
-	struct page_pool *pool = page_pool_create(&pp);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(pool));
-	return pool;
-}
-
-static struct page *pp_zc_alloc(struct kunit *test, struct page_pool *pool)
-{
-	struct page *page = page_pool_dev_alloc_pages(pool);
-
-	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_ASSERT_EQ(test, page_ref_count(page), 1);
-	return page;
-}
-
-/* tcp_zerocopy_receive(): charge, vm_insert_pages() (+1 ref), commit. */
-static void pp_zc_map(struct kunit *test, struct page *page)
-{
-	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(&page, 1), 1U);
-	get_page(page);
-	page_pool_zc_commit(&page, 1, 1);
-}
-
-/* The skb that held the page is freed. */
-static void pp_zc_skb_free(struct page_pool *pool, struct page *page)
-{
-	page_pool_put_full_page(pool, page, false);
-}
-
-/* munmap, madvise, exit: the zap path drops PTE refs in a batch. */
-static void pp_zc_zap(struct page *page)
-{
-	struct folio_batch fbatch;
-
-	folio_batch_init(&fbatch);
-	folio_batch_add(&fbatch, page_folio(page));
-	folios_put(&fbatch);
-}
-
-static unsigned long pp_zc_state(struct page *page)
-{
-	return READ_ONCE(page->pp_magic) & PP_ZC_STATE_MASK;
-}
-
-static struct page_pool_stats pp_zc_stats(struct page_pool *pool)
-{
-	struct page_pool_stats s = {};
-
-	page_pool_get_stats(pool, &s);
-	return s;
-}
-
-#define PP_ZC_EXPECT_ZC(test, pool, m, p, u, r, rel) do {		\
-	struct page_pool_zc_stats z = pp_zc_stats(pool).zc_stats;	\
-									\
-	KUNIT_EXPECT_EQ(test, z.mapped, (u64)(m));			\
-	KUNIT_EXPECT_EQ(test, z.parked, (u64)(p));			\
-	KUNIT_EXPECT_EQ(test, z.uncharged, (u64)(u));			\
-	KUNIT_EXPECT_EQ(test, z.recycled, (u64)(r));			\
-	KUNIT_EXPECT_EQ(test, z.released, (u64)(rel));			\
-} while (0)
-
-/* Every page back in the pool: the invariants of the design hold. */
-static void pp_zc_expect_idle(struct kunit *test, struct page_pool *pool)
-{
-	struct page_pool_zc_stats z = pp_zc_stats(pool).zc_stats;
-
-	KUNIT_EXPECT_EQ(test, z.mapped, z.uncharged);
-	KUNIT_EXPECT_EQ(test, z.parked, z.recycled + z.released);
-}
+#include "page_pool_zc_test.h"
 
 static void pp_zc_opt_in_enables_key(struct kunit *test)
 {
@@ -608,138 +527,7 @@ static struct kunit_suite page_pool_zc_suite = {
 	.test_cases = page_pool_zc_cases,
 };
 
-/* The memcg of the task that started the suite (debugfs "run"). */
-static struct mem_cgroup *pp_zc_memcg;
-
-static int pp_zc_memcg_suite_init(struct kunit_suite *suite)
-{
-	pp_zc_memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
-	return 0;
-}
-
-static void pp_zc_memcg_suite_exit(struct kunit_suite *suite)
-{
-	mem_cgroup_put(pp_zc_memcg);
-	pp_zc_memcg = NULL;
-}
-
-static int pp_zc_memcg_init(struct kunit *test)
-{
-	if (!pp_zc_memcg || mem_cgroup_is_root(pp_zc_memcg) ||
-	    !memcg_kmem_online())
-		kunit_skip(test, "needs a memory cgroup: run from one via debugfs");
-	/* init and the case run in the same kthread, which then exits. */
-	set_active_memcg(pp_zc_memcg);
-	return 0;
-}
-
-static void pp_zc_expect_charged(struct kunit *test, struct page *page)
-{
-	struct folio *folio = page_folio(page);
-
-	KUNIT_EXPECT_TRUE(test, folio_memcg_kmem(folio));
-	KUNIT_EXPECT_PTR_EQ(test, folio_memcg(folio), pp_zc_memcg);
-}
-
-static void pp_zc_memcg_map_unmap(struct kunit *test)
-{
-	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
-	struct page *page = pp_zc_alloc(test, pool);
-
-	pp_zc_map(test, page);
-	pp_zc_expect_charged(test, page);
-	pp_zc_zap(page);
-	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	pp_zc_skb_free(pool, page);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
-	page_pool_destroy(pool);
-}
-
-static void pp_zc_memcg_parked_stays_charged(struct kunit *test)
-{
-	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
-	struct page *page = pp_zc_alloc(test, pool);
-
-	pp_zc_map(test, page);
-	pp_zc_skb_free(pool, page);
-	pp_zc_expect_charged(test, page);
-	put_page(page);
-	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
-	page_pool_destroy(pool);
-}
-
-static void pp_zc_memcg_pin_stays_charged(struct kunit *test)
-{
-	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
-	struct page *page = pp_zc_alloc(test, pool);
-	struct folio *folio = page_folio(page);
-
-	pp_zc_map(test, page);
-	folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
-	pp_zc_zap(page);
-	pp_zc_skb_free(pool, page);
-	pp_zc_expect_charged(test, page);
-	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);
-	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
-	page_pool_destroy(pool);
-}
-
-static void pp_zc_memcg_unmapped_charge_dropped(struct kunit *test)
-{
-	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
-	struct page *pages[2];
-
-	pages[0] = pp_zc_alloc(test, pool);
-	pages[1] = pp_zc_alloc(test, pool);
-	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2), 2U);
-	pp_zc_expect_charged(test, pages[0]);
-	pp_zc_expect_charged(test, pages[1]);
-	get_page(pages[0]);
-	page_pool_zc_commit(pages, 1, 2);
-	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
-	pp_zc_zap(pages[0]);
-	KUNIT_EXPECT_EQ(test, pages[0]->memcg_data, 0UL);
-	pp_zc_skb_free(pool, pages[0]);
-	pp_zc_skb_free(pool, pages[1]);
-	pp_zc_expect_idle(test, pool);
-	page_pool_destroy(pool);
-}
-
-static void pp_zc_memcg_released_page_uncharged(struct kunit *test)
-{
-	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
-	struct page *page = pp_zc_alloc(test, pool);
-	struct page *held = pp_zc_alloc(test, pool);
-
-	pp_zc_map(test, page);
-	pp_zc_skb_free(pool, page);
-	page_pool_destroy(pool);
-	pp_zc_expect_charged(test, page);
-	pp_zc_zap(page);	/* uncharged, then released to the allocator */
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 0, 1);
-	pp_zc_skb_free(pool, held);
-}
-
-static struct kunit_case page_pool_zc_memcg_cases[] = {
-	KUNIT_CASE(pp_zc_memcg_map_unmap),
-	KUNIT_CASE(pp_zc_memcg_parked_stays_charged),
-	KUNIT_CASE(pp_zc_memcg_pin_stays_charged),
-	KUNIT_CASE(pp_zc_memcg_unmapped_charge_dropped),
-	KUNIT_CASE(pp_zc_memcg_released_page_uncharged),
-	{}
-};
-
-static struct kunit_suite page_pool_zc_memcg_suite = {
-	.name = "page_pool_zc_memcg",
-	.suite_init = pp_zc_memcg_suite_init,
-	.suite_exit = pp_zc_memcg_suite_exit,
-	.init = pp_zc_memcg_init,
-	.test_cases = page_pool_zc_memcg_cases,
-};
-
-kunit_test_suites(&page_pool_zc_suite, &page_pool_zc_memcg_suite);
+kunit_test_suite(page_pool_zc_suite);
 
 MODULE_DESCRIPTION("KUnit tests for page-pool zero-copy memcg accounting");
 MODULE_LICENSE("GPL");

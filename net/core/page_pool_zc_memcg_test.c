@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for net/core/page_pool_zc.c that charge a memory cgroup: the
+ * memcg of the task that loads this module, which must be in one (at boot
+ * there is none). tests/kselftest/kunit_memcg.sh loads it from a cgroup.
+ */
+
+#include <kunit/test.h>
+#include <kunit/visibility.h>
+#include <linux/memcontrol.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+
+#include "page_pool_zc_test.h"
+
+/* The memcg of the task that loaded the module. */
+static struct mem_cgroup *pp_zc_memcg;
+
+static int pp_zc_memcg_suite_init(struct kunit_suite *suite)
+{
+	pp_zc_memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
+	return 0;
+}
+
+static void pp_zc_memcg_suite_exit(struct kunit_suite *suite)
+{
+	mem_cgroup_put(pp_zc_memcg);
+	pp_zc_memcg = NULL;
+}
+
+static int pp_zc_memcg_init(struct kunit *test)
+{
+	if (!pp_zc_memcg || !parent_mem_cgroup(pp_zc_memcg))
+		kunit_skip(test, "load this module from a memory cgroup");
+	if (!memcg_kmem_online())
+		kunit_skip(test, "kernel memory accounting is off (cgroup.memory=nokmem)");
+	/* init and the case run in the same kthread, which then exits. */
+	set_active_memcg(pp_zc_memcg);
+	return 0;
+}
+
+static void pp_zc_expect_charged(struct kunit *test, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	struct mem_cgroup *memcg;
+
+	/* A kmem folio's memcg is its objcg's, which reparenting can change. */
+	rcu_read_lock();
+	memcg = folio_memcg(folio);
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, folio_memcg_kmem(folio));
+	KUNIT_EXPECT_PTR_EQ(test, memcg, pp_zc_memcg);
+}
+
+static void pp_zc_memcg_map_unmap(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_expect_charged(test, page);
+	pp_zc_zap(page);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	pp_zc_skb_free(pool, page);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_parked_stays_charged(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	pp_zc_expect_charged(test, page);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_pin_stays_charged(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct folio *folio = page_folio(page);
+
+	pp_zc_map(test, page);
+	folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
+	pp_zc_zap(page);
+	pp_zc_skb_free(pool, page);
+	pp_zc_expect_charged(test, page);
+	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_unmapped_charge_dropped(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *pages[2];
+
+	pages[0] = pp_zc_alloc(test, pool);
+	pages[1] = pp_zc_alloc(test, pool);
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2), 2U);
+	pp_zc_expect_charged(test, pages[0]);
+	pp_zc_expect_charged(test, pages[1]);
+	get_page(pages[0]);
+	page_pool_zc_commit(pages, 1, 2);
+	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
+	pp_zc_zap(pages[0]);
+	KUNIT_EXPECT_EQ(test, pages[0]->memcg_data, 0UL);
+	pp_zc_skb_free(pool, pages[0]);
+	pp_zc_skb_free(pool, pages[1]);
+	pp_zc_expect_idle(test, pool);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_released_page_uncharged(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct page *held = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	page_pool_destroy(pool);
+	pp_zc_expect_charged(test, page);
+	pp_zc_zap(page);	/* uncharged, then released to the allocator */
+	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 0, 1);
+	pp_zc_skb_free(pool, held);
+}
+
+static struct kunit_case page_pool_zc_memcg_cases[] = {
+	KUNIT_CASE(pp_zc_memcg_map_unmap),
+	KUNIT_CASE(pp_zc_memcg_parked_stays_charged),
+	KUNIT_CASE(pp_zc_memcg_pin_stays_charged),
+	KUNIT_CASE(pp_zc_memcg_unmapped_charge_dropped),
+	KUNIT_CASE(pp_zc_memcg_released_page_uncharged),
+	{}
+};
+
+static struct kunit_suite page_pool_zc_memcg_suite = {
+	.name = "page_pool_zc_memcg",
+	.suite_init = pp_zc_memcg_suite_init,
+	.suite_exit = pp_zc_memcg_suite_exit,
+	.init = pp_zc_memcg_init,
+	.test_cases = page_pool_zc_memcg_cases,
+};
+
+kunit_test_suite(page_pool_zc_memcg_suite);
+
+MODULE_DESCRIPTION("KUnit tests for page-pool zero-copy memcg charging");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
