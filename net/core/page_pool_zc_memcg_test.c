@@ -42,7 +42,6 @@ static int pp_zc_memcg_init(struct kunit *test)
 static void pp_zc_expect_charged(struct kunit *test, struct page *page)
 {
 	struct folio *folio = page_folio(page);
-
 	struct mem_cgroup *memcg;
 
 	/* A kmem folio's memcg is its objcg's, which reparenting can change. */
