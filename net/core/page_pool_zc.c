@@ -38,14 +38,6 @@
 DEFINE_STATIC_KEY_FALSE(page_pool_zc_key);
 EXPORT_SYMBOL(page_pool_zc_key);
 
-#ifdef CONFIG_PAGE_POOL_STATS
-#define zc_stat_inc(zc, field)	this_cpu_inc((zc)->stats->field)
-#define zc_stat_dec(zc, field)	this_cpu_dec((zc)->stats->field)
-#else
-#define zc_stat_inc(zc, field)	do { } while (0)
-#define zc_stat_dec(zc, field)	do { } while (0)
-#endif
-
 static const struct page_pool_zc_ops page_pool_zc_default_ops = {
 	.driver_only = page_pool_zc_driver_only,
 };
@@ -87,7 +79,7 @@ static unsigned long page_pool_zc_clear(struct page *page)
 static void page_pool_zc_uncharge(struct page_pool_zc *zc, struct page *page)
 {
 	memcg_kmem_uncharge_page(page, 0);
-	zc_stat_inc(zc, uncharged);
+	this_cpu_inc(zc->stats->uncharged);
 }
 
 /*
@@ -101,12 +93,12 @@ static void page_pool_zc_recycle(struct page_pool_zc *zc, struct page *page)
 	netmem_ref netmem = page_to_netmem(page);
 
 	if (!READ_ONCE(pool->destroy_cnt)) {
-		zc_stat_inc(zc, recycled);
+		this_cpu_inc(zc->stats->recycled);
 		if (page_pool_zc_ring_put(pool, netmem))
 			return;
-		zc_stat_dec(zc, recycled);
+		this_cpu_dec(zc->stats->recycled);
 	}
-	zc_stat_inc(zc, released);
+	this_cpu_inc(zc->stats->released);
 	page_pool_return_page(pool, netmem);
 }
 
@@ -153,7 +145,7 @@ void page_pool_zc_driver_only(struct page_pool *pool, struct page *page)
 			schedule_work(&zc->work);
 			return;
 		}
-		zc_stat_inc(zc, released);
+		this_cpu_inc(zc->stats->released);
 		page_pool_return_page(pool, page_to_netmem(page));
 		return;
 	}
@@ -213,7 +205,7 @@ unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr)
 		if (!zc || (READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
 			continue;
 		if (page_pool_zc_charge_page(page)) {
-			zc_stat_inc(zc, charge_fail);
+			this_cpu_inc(zc->stats->charge_fail);
 			break;
 		}
 	}
@@ -242,7 +234,7 @@ void __page_pool_zc_commit(struct page **pages, unsigned int nr_mapped,
 		 * here a 2->1 drop is no unmap of ours.
 		 */
 		if (page_pool_zc_move(page, 0, PP_ZC_MAPPED))
-			zc_stat_inc(zc, mapped);
+			this_cpu_inc(zc->stats->mapped);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(__page_pool_zc_commit);
@@ -264,7 +256,7 @@ bool page_pool_zc_park(struct page_pool *pool, netmem_ref netmem)
 	page = netmem_to_page(netmem);
 	if (!page_pool_zc_move(page, PP_ZC_MAPPED, PP_ZC_PARKED))
 		return false;
-	zc_stat_inc(pool->zc, parked);
+	this_cpu_inc(pool->zc->stats->parked);
 	return true;
 }
 
@@ -300,11 +292,9 @@ int page_pool_zc_init(struct page_pool *pool)
 	zc = kzalloc(sizeof(*zc), GFP_KERNEL);
 	if (!zc)
 		return -ENOMEM;
-#ifdef CONFIG_PAGE_POOL_STATS
 	zc->stats = alloc_percpu(struct page_pool_zc_stats);
 	if (!zc->stats)
 		goto err_free;
-#endif
 	if (ptr_ring_init(&zc->deferred, PP_ZC_DEFER_RING, GFP_KERNEL))
 		goto err_stats;
 	INIT_WORK(&zc->work, page_pool_zc_deferred_work);
@@ -315,10 +305,8 @@ int page_pool_zc_init(struct page_pool *pool)
 	return 0;
 
 err_stats:
-#ifdef CONFIG_PAGE_POOL_STATS
 	free_percpu(zc->stats);
 err_free:
-#endif
 	kfree(zc);
 	return -ENOMEM;
 }
@@ -337,15 +325,12 @@ void page_pool_zc_destroy(struct page_pool *pool)
 	synchronize_rcu();
 	WARN_ON_ONCE(!ptr_ring_empty_any(&zc->deferred));
 	ptr_ring_cleanup(&zc->deferred, NULL);
-#ifdef CONFIG_PAGE_POOL_STATS
 	free_percpu(zc->stats);
-#endif
 	kfree(zc);
 	pool->zc = NULL;
 	static_branch_dec(&page_pool_zc_key);
 }
 
-#ifdef CONFIG_PAGE_POOL_STATS
 void page_pool_zc_get_stats(const struct page_pool *pool,
 			    struct page_pool_zc_stats *sum)
 {
@@ -364,4 +349,3 @@ void page_pool_zc_get_stats(const struct page_pool *pool,
 		sum->released += s->released;
 	}
 }
-#endif

@@ -17,9 +17,7 @@ struct page_pool_zc {
 	const struct page_pool_zc_ops *ops;
 	struct ptr_ring deferred;
 	struct work_struct work;
-#ifdef CONFIG_PAGE_POOL_STATS
 	struct page_pool_zc_stats __percpu *stats;
-#endif
 };
 
 int page_pool_zc_charge_page(struct page *page);

@@ -62,7 +62,7 @@ static void pp_zc_memcg_map_unmap(struct kunit *test)
 	pp_zc_zap(page);
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
 	pp_zc_skb_free(pool, page);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 1, 0, 0);
 	page_pool_destroy(pool);
 }
 
@@ -76,7 +76,7 @@ static void pp_zc_memcg_parked_stays_charged(struct kunit *test)
 	pp_zc_expect_charged(test, page);
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -93,7 +93,7 @@ static void pp_zc_memcg_pin_stays_charged(struct kunit *test)
 	pp_zc_expect_charged(test, page);
 	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -129,7 +129,7 @@ static void pp_zc_memcg_released_page_uncharged(struct kunit *test)
 	page_pool_destroy(pool);
 	pp_zc_expect_charged(test, page);
 	pp_zc_zap(page);	/* uncharged, then released to the allocator */
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 0, 1);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 0, 1);
 	pp_zc_skb_free(pool, held);
 }
 

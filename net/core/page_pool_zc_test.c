@@ -59,16 +59,16 @@ static void pp_zc_map_then_unmap(struct kunit *test)
 	pp_zc_map(test, page);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 0, 0, 0);
 
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 1, 0, 0);
 
 	pp_zc_skb_free(pool, page);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 1, 0, 0);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
 	pp_zc_expect_idle(test, pool);
 	page_pool_destroy(pool);
@@ -88,14 +88,14 @@ static void pp_zc_skb_free_parks(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, page_pool_page_is_pp(page));
 	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), inflight);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 0, 0, 0);
 
 	ring = pp_zc_stats(pool).recycle_stats.ring;
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.ring, ring + 1);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	pp_zc_expect_idle(test, pool);
 	page_pool_destroy(pool);
 }
@@ -139,7 +139,7 @@ static void pp_zc_unmap_by_zap(struct kunit *test)
 	pp_zc_zap(page);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -155,12 +155,12 @@ static void pp_zc_pin_keeps_charge(struct kunit *test)
 	put_page(page);					/* munmap */
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1 + GUP_PIN_COUNTING_BIAS);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 0, 0, 0);
 
 	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);	/* unpin */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -174,10 +174,10 @@ static void pp_zc_fork_keeps_charge(struct kunit *test)
 	pp_zc_skb_free(pool, page);
 	pp_zc_zap(page);		/* parent unmaps */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 0, 0, 0);
 	pp_zc_zap(page);		/* child exits */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -193,7 +193,7 @@ static void pp_zc_pipe_keeps_charge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
 	put_page(page);			/* pipe_buf_release() */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -206,7 +206,7 @@ static void pp_zc_transient_ref_unmapped_page(struct kunit *test)
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	PP_ZC_EXPECT_ZC(test, pool, 0, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0);
 	pp_zc_skb_free(pool, page);
 	page_pool_destroy(pool);
 }
@@ -220,7 +220,7 @@ static void pp_zc_transient_ref_mapped_page(struct kunit *test)
 	get_page(page);
 	put_page(page);		/* 3 -> 2: still mapped */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 0, 0, 0);
 	put_page(page);
 	pp_zc_skb_free(pool, page);
 	pp_zc_expect_idle(test, pool);
@@ -240,7 +240,7 @@ static void pp_zc_transient_ref_parked_page(struct kunit *test)
 	put_page(page);		/* the walker's drop is the last one */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -256,7 +256,7 @@ static void pp_zc_callback_idempotent(struct kunit *test)
 	put_page(page);
 	/* Called again on a page whose state is already clear. */
 	page_pool_zc_driver_only(pool, page);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 1, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 1, 0, 0);
 	pp_zc_skb_free(pool, page);
 	page_pool_destroy(pool);
 }
@@ -277,7 +277,7 @@ static void pp_zc_destroy_with_parked_page(struct kunit *test)
 
 	put_page(page);		/* late unmap: released, not recycled */
 	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), 1);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 0, 1);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 0, 1);
 	pp_zc_expect_idle(test, pool);
 	/* The last page lets the pool's release worker free it. */
 	pp_zc_skb_free(pool, held);
@@ -297,12 +297,12 @@ static void pp_zc_deferred_with_irqs_off(struct kunit *test)
 	local_irq_restore(flags);
 	/* Uncharged at once; the ring recycle waits for process context. */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 0, 0);
 	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), inflight);
 
 	flush_work(&pool->zc->work);
 	KUNIT_EXPECT_TRUE(test, ptr_ring_empty_any(&pool->zc->deferred));
-	PP_ZC_EXPECT_ZC(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -334,7 +334,7 @@ static void pp_zc_charge_failure_maps_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 1ULL);
-	PP_ZC_EXPECT_ZC(test, pool, 0, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0);
 	pp_zc_skb_free(pool, page);
 	page_pool_destroy(pool);
 }
@@ -382,7 +382,7 @@ static void pp_zc_insert_failure_unmarks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[0]), PP_ZC_MAPPED);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[1]), 0UL);
 	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
-	PP_ZC_EXPECT_ZC(test, pool, 1, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 0, 0, 0);
 	put_page(pages[0]);
 	pp_zc_skb_free(pool, pages[0]);
 	pp_zc_skb_free(pool, pages[1]);
@@ -488,7 +488,7 @@ static void pp_zc_many_pages_invariants(struct kunit *test)
 		pp_zc_skb_free(pool, pages[i]);
 	for (i = 1; i < ARRAY_SIZE(pages); i += 2)
 		pp_zc_zap(pages[i]);
-	PP_ZC_EXPECT_ZC(test, pool, 16, 8, 16, 8, 0);
+	pp_zc_expect_counts(test, pool, 16, 8, 16, 8, 0);
 	pp_zc_expect_idle(test, pool);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
 	page_pool_destroy(pool);

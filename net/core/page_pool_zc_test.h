@@ -72,15 +72,20 @@ static inline struct page_pool_stats pp_zc_stats(struct page_pool *pool)
 	return s;
 }
 
-#define PP_ZC_EXPECT_ZC(test, pool, m, p, u, r, rel) do {		\
-	struct page_pool_zc_stats z = pp_zc_stats(pool).zc_stats;	\
-									\
-	KUNIT_EXPECT_EQ(test, z.mapped, (u64)(m));			\
-	KUNIT_EXPECT_EQ(test, z.parked, (u64)(p));			\
-	KUNIT_EXPECT_EQ(test, z.uncharged, (u64)(u));			\
-	KUNIT_EXPECT_EQ(test, z.recycled, (u64)(r));			\
-	KUNIT_EXPECT_EQ(test, z.released, (u64)(rel));			\
-} while (0)
+/* The zero-copy counters, in the order of the lifecycle. */
+static inline void pp_zc_expect_counts(struct kunit *test,
+				       struct page_pool *pool, u64 mapped,
+				       u64 parked, u64 uncharged, u64 recycled,
+				       u64 released)
+{
+	struct page_pool_zc_stats z = pp_zc_stats(pool).zc_stats;
+
+	KUNIT_EXPECT_EQ(test, z.mapped, mapped);
+	KUNIT_EXPECT_EQ(test, z.parked, parked);
+	KUNIT_EXPECT_EQ(test, z.uncharged, uncharged);
+	KUNIT_EXPECT_EQ(test, z.recycled, recycled);
+	KUNIT_EXPECT_EQ(test, z.released, released);
+}
 
 /* Every page back in the pool: the invariants of the design hold. */
 static inline void pp_zc_expect_idle(struct kunit *test, struct page_pool *pool)

@@ -44,10 +44,9 @@ static inline bool page_pool_zc_enabled(const struct page_pool *pool)
 
 void page_pool_zc_driver_only(struct page_pool *pool, struct page *page);
 
-#ifdef CONFIG_PAGE_POOL_STATS
+/* CONFIG_PAGE_POOL_ZC_MEMCG selects CONFIG_PAGE_POOL_STATS. */
 void page_pool_zc_get_stats(const struct page_pool *pool,
 			    struct page_pool_zc_stats *sum);
-#endif
 
 /* Core hooks: page_pool.c and tcp.c, not drivers. */
 int page_pool_zc_init(struct page_pool *pool);
