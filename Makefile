@@ -27,9 +27,10 @@ kernel-fast: tree
 
 tools: build/tools/ppzc
 
-build/tools/ppzc: tools/zc/ppzc.c
+# Hold modes need libibverbs and liburing (make deps installs them).
+build/tools/ppzc: tools/zc/ppzc.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+	$(CC) $(TOOLS_CFLAGS) -o $@ $< -libverbs -luring
 
 # An interactive shell in the test kernel (the host root, read-only).
 vm: kernel tools

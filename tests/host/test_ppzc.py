@@ -2,7 +2,10 @@
 """build/tools/ppzc over host loopback: verification catches bad streams."""
 import json
 import os
+import signal
 import subprocess
+import tempfile
+import time
 import unittest
 
 from kit import KIT, run
@@ -38,6 +41,14 @@ class Ppzc(unittest.TestCase):
         self.assertEqual(res["bad"], 0)
         self.assertEqual(res["copied"] + res["mapped"], res["bytes"])
 
+    def test_msg_zerocopy_sender_verified(self):
+        tx, rc, out, err = self.stream(["-b", "8M", "-s", "9", "-z"], ["-b", "8M", "-s", "9", "-z"])
+        self.assertEqual(tx.returncode, 0, tx.stderr)
+        self.assertEqual(rc, 0, err)
+        res = json.loads(out)
+        self.assertEqual((res["bytes"], res["bad"]), (8 << 20, 0))
+        self.assertEqual(res["copied"] + res["mapped"], res["bytes"])
+
     def test_corrupt_stream_detected(self):
         # Another seed is another byte stream: every word differs.
         _, rc, out, err = self.stream(["-b", "1M", "-s", "1"], ["-b", "1M", "-s", "2"])
@@ -54,12 +65,124 @@ class Ppzc(unittest.TestCase):
         self.assertIn("received 1048576 of 2097152 bytes", err)
 
     def test_bad_arguments_rejected(self):
-        for args in (["recv", "-b", "12Q"], ["send", "-b", "1M"], ["recv", "-c", "1000"], ["bogus"]):
+        for args in (["recv", "-b", "12Q"], ["send", "-b", "1M"], ["recv", "-c", "1000"], ["bogus"],
+                     ["recv", "-z", "-m", "bogus"], ["recv", "-m", "fork"], ["recv", "-k"],
+                     ["recv", "-t", "5"], ["recv", "-S", "/tmp/x"], ["recv", "-z", "-R", "lo"],
+                     ["recv", "-g"], ["recv", "-i"], ["recv", "-z", "-m"], ["recv", "-z", "-t", "-1"],
+                     ["send", "-H", "127.0.0.1", "-b", "1M", "-m", "fork"],
+                     ["send", "-H", "127.0.0.1", "-b", "1M", "-g", "/tmp"]):
             with self.subTest(args=args):
                 r = run([PPZC, *args])
                 self.assertEqual(r.returncode, 2)
                 self.assertIn("usage: ppzc", r.stderr)
 
+    def fake_cgroup(self, value):
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        with open(os.path.join(d.name, "memory.current"), "w") as f:
+            f.write(f"{value}\n")
+        return d.name
+
+    def test_memcg_and_empty_pp_reported(self):
+        cg = self.fake_cgroup(123456)
+        tx, rc, out, err = self.stream(["-b", "2M"], ["-b", "2M", "-g", cg, "-i", "lo"])
+        self.assertEqual(tx.returncode, 0, tx.stderr)
+        self.assertEqual(rc, 0, err)
+        res = json.loads(out)
+        for k in ("memcg_before", "memcg_peak", "memcg_held", "memcg_after"):
+            self.assertEqual(res[k], 123456, k)
+        self.assertEqual(res["pp"], {})
+        self.assertNotIn("pp_held", res)
+        self.assertIn("warning: lo", err)
+
+    def test_reporting_absent_without_options(self):
+        _, rc, out, err = self.stream(["-b", "1M"], ["-b", "1M"])
+        self.assertEqual(rc, 0, err)
+        res = json.loads(out)
+        for k in ("memcg_before", "pp", "mode", "held_bytes"):
+            self.assertNotIn(k, res)
+
+    def test_missing_device_is_a_warning(self):
+        _, rc, out, err = self.stream(["-b", "1M"], ["-b", "1M", "-i", "ppzcnodev0"])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["pp"], {})
+        self.assertIn("ppzcnodev0: ethtool stats", err)
+
+    def test_missing_memory_current_fails(self):
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        r = run([PPZC, "recv", "-p", "47999", "-g", d.name], timeout=10)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("memory.current", r.stderr)
+
+    def test_hold_modes_verify(self):
+        # The host kernel may map nothing over lo; then every mode holds 0 bytes.
+        cg = self.fake_cgroup(4096)
+        for mode in ("map", "vmsplice", "fork", "iouring"):
+            with self.subTest(mode=mode):
+                tx, rc, out, err = self.stream(["-b", "4M", "-s", "3", "-z"],
+                                               ["-b", "4M", "-s", "3", "-z", "-m", mode, "-g", cg])
+                self.assertEqual(tx.returncode, 0, tx.stderr)
+                self.assertEqual(rc, 0, err)
+                res = json.loads(out)
+                self.assertEqual((res["bytes"], res["bad"], res["mode"]), (4 << 20, 0, mode))
+                self.assertEqual(res["copied"] + res["mapped"], res["bytes"])
+                if mode == "map":
+                    self.assertEqual(res["held_bytes"], res["mapped"])
+                self.assertIn("ppzc: held", err)
+                if mode == "vmsplice":
+                    self.assertEqual(res["spliced_bytes"], res["mapped"])
+                if mode == "fork":
+                    self.assertTrue(res["fork_child_held"])
+                if mode == "iouring":
+                    self.assertTrue(res["iouring_intact"])
+                    if res["iouring_errno"]:
+                        self.assertEqual(res["pin_fallback_bytes"], res["mapped"])
+
+    def start_held(self, recv_args):
+        """A receiver holding its pages (-S FILE) after a 1 MiB stream."""
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        held = os.path.join(d.name, "held")
+        Ppzc.port += 1
+        port = str(Ppzc.port)
+        rx = subprocess.Popen([PPZC, "recv", "-p", port, "-b", "1M", "-z", "-S", held, *recv_args],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: rx.poll() is None and rx.kill())
+        tx = run([PPZC, "send", "-H", "127.0.0.1", "-p", port, "-w", "10", "-b", "1M"], timeout=60)
+        self.assertEqual(tx.returncode, 0, tx.stderr)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(held) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with open(held) as f:
+            self.assertEqual(f.read(), "held\n")
+        time.sleep(0.3)
+        self.assertIsNone(rx.poll(), "released before it was told to")
+        return rx, held
+
+    def test_held_file_removed_releases(self):
+        rx, held = self.start_held(["-t", "60"])
+        t0 = time.monotonic()
+        os.unlink(held)
+        out, err = rx.communicate(timeout=30)
+        self.assertEqual(rx.returncode, 0, err)
+        self.assertLess(time.monotonic() - t0, 10)
+        self.assertEqual(json.loads(out)["mode"], "map")
+
+    def test_sigusr1_releases(self):
+        rx, held = self.start_held(["-m", "fork"])
+        rx.send_signal(signal.SIGUSR1)
+        out, err = rx.communicate(timeout=30)
+        self.assertEqual(rx.returncode, 0, err)
+        self.assertFalse(os.path.exists(held), "FILE left behind")
+        self.assertTrue(json.loads(out)["fork_child_held"])
+
+    def test_hold_timeout_releases(self):
+        t0 = time.monotonic()
+        _, rc, out, err = self.stream(["-b", "1M"], ["-b", "1M", "-z", "-t", "2"])
+        self.assertEqual(rc, 0, err)
+        self.assertGreaterEqual(time.monotonic() - t0, 2)
+        self.assertEqual(json.loads(out)["mode"], "map")
 
 if __name__ == "__main__":
     unittest.main()

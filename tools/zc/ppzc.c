@@ -4,47 +4,140 @@
  * TCP_ZEROCOPY_RECEIVE.
  *
  *   ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k]
- *   ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-M MSS] [-w SECONDS]
+ *             [-m MODE] [-t SECONDS] [-S FILE] [-R NETDEV]
+ *             [-g CGROUP_DIR] [-i IFNAME]
+ *   ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]
  *
  * Stream byte i is a pure function of (SEED, i), so the receiver checks every
- * byte, whichever way it arrived. The receiver prints one JSON object:
- * bytes received, bytes mapped, bytes copied, bad bytes; it exits non-zero on
- * a mismatch, an error, or (with -b) a short stream.
+ * byte, whichever way it arrived, before it hands a page to anyone. The
+ * receiver prints one JSON object: bytes received, bytes mapped, bytes copied,
+ * bad bytes, and what the options below add; it exits 1 on a mismatch, a
+ * short stream (with -b) or a hold mode that did not hold, 2 on an error.
  *
- *   -z      map with TCP_ZEROCOPY_RECEIVE into a CHUNK-sized window
- *           (default 512 KiB), read() what cannot be mapped
- *   -k      keep: never unmap a window, map each chunk into a new one
+ *   -z      recv: map with TCP_ZEROCOPY_RECEIVE into a CHUNK-sized window
+ *           (default 512 KiB), read() what cannot be mapped; send: send with
+ *           MSG_ZEROCOPY, so that a local receiver (lo, netdevsim) gets the
+ *           stream copied into whole order-0 pages it can map
+ *   -k      keep: map each chunk into a new window and unmap them only when
+ *           the stream is over (same as -m map)
+ *   -g DIR  memory.current of the cgroup DIR: memcg_before (before the
+ *           transfer), memcg_peak (maximum sampled after every mapping batch
+ *           and while holding), memcg_held (everything handed off and held),
+ *           memcg_after (after release)
+ *   -i IF   "pp": deltas of IF's ethtool counters named rx_pp_* from before
+ *           the transfer to after release ("pp_held": to the held point);
+ *           {} and a warning when IF or its counters do not exist
+ *
+ * held_bytes is the most mapped bytes held at once, by this process or by
+ * what a mode handed them to. Hold modes (-m, all need -z); the socket is
+ * shut down once the stream ends, so the sender finishes while pages are held:
+ *
+ *   map      keep the mappings; release: munmap
+ *   vmsplice every mapped page goes into pipes of up to 1 MiB by vmsplice()
+ *            (no SPLICE_F_GIFT), then munmap: the pipes hold the only
+ *            references (spliced_bytes); release: close the pipes
+ *   fork     a child inherits the mappings and checks them (fork_child_bytes:
+ *            bytes present in its page tables, fork_child_held: all present
+ *            and verified), the parent unmaps; release: the child exits
+ *   rdma     a write pin (ibv_reg_mr LOCAL_WRITE; write_pin_errno, expected
+ *            EFAULT) then a read-only MR (REMOTE_READ) per mapped extent on the
+ *            first verbs device (rdma_registered_bytes, rdma_errno), then
+ *            munmap; -R NETDEV creates rxe0 on NETDEV first when there is no
+ *            verbs device, and deletes it at the end; release: ibv_dereg_mr
+ *   iouring  io_uring_register_buffers (a FOLL_WRITE|FOLL_LONGTERM pin:
+ *            iouring_errno, expected EFAULT on the read-only mapping); the
+ *            data is checked again after it (iouring_intact). If refused,
+ *            the pages are pinned (FOLL_PIN, not long-term) and read back by
+ *            process_vm_readv() instead (pin_fallback_bytes/_errno, ENOSYS
+ *            without CONFIG_CROSS_MEMORY_ATTACH);
+ *            release: unregister if registered, then munmap
+ *
+ * When the pages are held, ppzc samples memory.current, then holds until -t
+ * SECONDS pass, FILE given with -S is removed, or SIGUSR1 arrives, whichever
+ * comes first; with neither -t nor -S it releases at once. With -S FILE it
+ * writes "held\n" to FILE (atomically, by rename) once everything is held and
+ * removes FILE when it releases for another reason; it also prints
+ * "ppzc: held N bytes" on stderr.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <infiniband/verbs.h>
+#include <liburing.h>
+#include <linux/errqueue.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <linux/tcp.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#define PAGE	4096UL
+
+enum mode { MODE_NONE, MODE_MAP, MODE_VMSPLICE, MODE_FORK, MODE_RDMA,
+	    MODE_IOURING };
+
+static const char *const mode_names[] = {
+	[MODE_MAP] = "map", [MODE_VMSPLICE] = "vmsplice", [MODE_FORK] = "fork",
+	[MODE_RDMA] = "rdma", [MODE_IOURING] = "iouring",
+};
 
 struct opts {
 	const char *host;
 	const char *port;
+	const char *cgroup, *ifname, *held_file, *rxe_netdev;
 	uint64_t bytes;
 	uint64_t seed;
 	size_t chunk;
 	int mss;
-	int wait_s;
-	bool v6, zc, keep;
+	int wait_s, hold_s;
+	enum mode mode;
+	bool v6, zc;
 };
 
 struct rx_stats {
 	uint64_t received, mapped, copied, bad;
 	uint64_t first_bad;
+};
+
+/* One window with mapped pages: len bytes at addr are stream [off, off+len). */
+struct extent {
+	uint8_t *addr;
+	size_t len;
+	uint64_t off;
+};
+
+struct rx {
+	const struct opts *o;
+	struct rx_stats st;
+	struct extent *ext;
+	size_t n_ext;
+	char memcg_path[4096];
+	uint64_t memcg_before, memcg_peak, memcg_held, memcg_after;
+	uint64_t held, held_max;
+	bool failed;	/* the mode did not do what it is for */
+};
+
+/* rx_pp_* counters of a device, by name. */
+struct pp_stats {
+	unsigned int n;
+	char (*name)[ETH_GSTRING_LEN];
+	uint64_t *val;
 };
 
 static uint64_t splitmix64(uint64_t x)
@@ -76,28 +169,41 @@ static void fill(uint8_t *buf, size_t len, uint64_t seed, uint64_t off)
 		buf[i] = pattern_byte(seed, off + i);
 }
 
-static void verify(struct rx_stats *st, const uint8_t *buf, size_t len,
-		   uint64_t seed)
+/* Bad bytes in buf, which should be stream [off, off + len). */
+static uint64_t count_bad(const uint8_t *buf, size_t len, uint64_t seed,
+			  uint64_t off, uint64_t *first_bad)
 {
 	static uint8_t want[1 << 16];
+	uint64_t bad = 0;
 	size_t done = 0;
 
 	while (done < len) {
 		size_t n = len - done < sizeof(want) ? len - done : sizeof(want);
-		uint64_t off = st->received + done;
 
-		fill(want, n, seed, off);
+		fill(want, n, seed, off + done);
 		if (memcmp(want, buf + done, n)) {
 			for (size_t i = 0; i < n; i++) {
 				if (buf[done + i] == want[i])
 					continue;
-				if (!st->bad)
-					st->first_bad = off + i;
-				st->bad++;
+				if (!bad && first_bad)
+					*first_bad = off + done + i;
+				bad++;
 			}
 		}
 		done += n;
 	}
+	return bad;
+}
+
+static void verify(struct rx_stats *st, const uint8_t *buf, size_t len,
+		   uint64_t seed)
+{
+	uint64_t first;
+	uint64_t bad = count_bad(buf, len, seed, st->received, &first);
+
+	if (bad && !st->bad)
+		st->first_bad = first;
+	st->bad += bad;
 	st->received += len;
 }
 
@@ -149,27 +255,70 @@ static int tcp_socket(const struct opts *o, bool listener)
 	return fd;
 }
 
+/* Count MSG_ZEROCOPY completions until all of the sends so far are done. */
+static void zc_reap(int fd, uint32_t sends, uint32_t *done)
+{
+	while (*done < sends) {
+		char control[128];
+		struct msghdr msg = {
+			.msg_control = control,
+			.msg_controllen = sizeof(control),
+		};
+		struct pollfd pfd = { .fd = fd };
+		struct sock_extended_err *ee;
+		struct cmsghdr *cm;
+
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE) < 0) {
+			if (errno != EAGAIN)
+				die("MSG_ERRQUEUE");
+			/* POLLERR: the error queue has something. */
+			if (poll(&pfd, 1, -1) < 0)
+				die("poll");
+			continue;
+		}
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			ee = (struct sock_extended_err *)CMSG_DATA(cm);
+			if (ee->ee_origin != SO_EE_ORIGIN_ZEROCOPY)
+				continue;
+			*done += ee->ee_data - ee->ee_info + 1;
+		}
+	}
+}
+
 static int do_send(const struct opts *o)
 {
 	size_t bufsz = 1 << 20;
-	uint8_t *buf = malloc(bufsz);
+	uint8_t *buf = aligned_alloc(PAGE, bufsz);
+	uint32_t sends = 0, done_sends = 0;
 	uint64_t off = 0;
-	int fd;
+	int fd, one = 1;
 
 	if (!buf)
 		die("malloc");
 	fd = tcp_socket(o, false);
+	if (o->zc && setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)))
+		die("SO_ZEROCOPY");
 	while (off < o->bytes) {
 		size_t n = o->bytes - off < bufsz ? o->bytes - off : bufsz;
 		size_t done = 0;
 
+		/* The kernel may still read buf until its sends complete. */
+		if (o->zc)
+			zc_reap(fd, sends, &done_sends);
 		fill(buf, n, o->seed, off);
 		while (done < n) {
-			ssize_t w = write(fd, buf + done, n - done);
+			ssize_t w = send(fd, buf + done, n - done,
+					 o->zc ? MSG_ZEROCOPY : 0);
 
+			/* ENOBUFS: too many completions pending (optmem). */
+			if (w < 0 && errno == ENOBUFS && o->zc) {
+				zc_reap(fd, sends, &done_sends);
+				continue;
+			}
 			if (w < 0)
 				die("write");
 			done += w;
+			sends++;
 		}
 		off += n;
 	}
@@ -181,6 +330,152 @@ static int do_send(const struct opts *o)
 	close(fd);
 	free(buf);
 	return 0;
+}
+
+/* JSON output: one object, fields in call order. */
+static bool json_open;
+
+static void json_key(const char *key)
+{
+	printf("%s\"%s\": ", json_open ? ", " : "{", key);
+	json_open = true;
+}
+
+static void json_int(const char *key, long long v)
+{
+	json_key(key);
+	printf("%lld", v);
+}
+
+static void json_bool(const char *key, bool v)
+{
+	json_key(key);
+	printf(v ? "true" : "false");
+}
+
+static void memcg_sample(struct rx *rx, uint64_t *into)
+{
+	unsigned long long v;
+	FILE *f;
+
+	if (!rx->o->cgroup)
+		return;
+	f = fopen(rx->memcg_path, "r");
+	if (!f)
+		die(rx->memcg_path);
+	if (fscanf(f, "%llu", &v) != 1) {
+		fprintf(stderr, "ppzc: %s: not a number\n", rx->memcg_path);
+		exit(2);
+	}
+	fclose(f);
+	if (v > rx->memcg_peak)
+		rx->memcg_peak = v;
+	if (into)
+		*into = v;
+}
+
+static void held_add(struct rx *rx, int64_t bytes)
+{
+	rx->held += bytes;
+	if (rx->held > rx->held_max)
+		rx->held_max = rx->held;
+}
+
+/* SIOCETHTOOL on ifname, cmd and payload in buf; -1 with errno on failure. */
+static int ethtool_ioctl(const char *ifname, void *buf)
+{
+	struct ifreq ifr = { .ifr_data = buf };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ret = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
+	return ret;
+}
+
+/* Read the rx_pp_* counters of ifname; false (errno set) if unreadable. */
+static bool pp_read(const char *ifname, struct pp_stats *pp)
+{
+	struct ethtool_sset_info *info;
+	struct ethtool_gstrings *names = NULL;
+	struct ethtool_stats *vals = NULL;
+	unsigned int n;
+	bool ok = false;
+
+	pp->n = 0;
+	info = calloc(1, sizeof(*info) + sizeof(info->data[0]));
+	if (!info)
+		die("malloc");
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_STATS;
+	if (ethtool_ioctl(ifname, info))
+		goto out;
+	/* The kernel clears the bit of a set the device does not have. */
+	n = info->sset_mask ? info->data[0] : 0;
+	names = calloc(1, sizeof(*names) + (size_t)n * ETH_GSTRING_LEN);
+	vals = calloc(1, sizeof(*vals) + (size_t)n * sizeof(vals->data[0]));
+	pp->name = realloc(pp->name, (n + 1) * sizeof(*pp->name));
+	pp->val = realloc(pp->val, (n + 1) * sizeof(*pp->val));
+	if (!names || !vals || !pp->name || !pp->val)
+		die("malloc");
+	names->cmd = ETHTOOL_GSTRINGS;
+	names->string_set = ETH_SS_STATS;
+	names->len = n;
+	vals->cmd = ETHTOOL_GSTATS;
+	vals->n_stats = n;
+	if (n && (ethtool_ioctl(ifname, names) || ethtool_ioctl(ifname, vals)))
+		goto out;
+	for (unsigned int i = 0; i < n && i < names->len && i < vals->n_stats; i++) {
+		const char *s = (const char *)names->data + i * ETH_GSTRING_LEN;
+
+		if (strncmp(s, "rx_pp_", 6))
+			continue;
+		memcpy(pp->name[pp->n], s, ETH_GSTRING_LEN);
+		pp->name[pp->n][ETH_GSTRING_LEN - 1] = 0;
+		pp->val[pp->n++] = vals->data[i];
+	}
+	ok = true;
+out:
+	free(info);
+	free(names);
+	free(vals);
+	return ok;
+}
+
+static void pp_snapshot(const struct opts *o, struct pp_stats *pp, bool warn)
+{
+	if (!o->ifname)
+		return;
+	if (!pp_read(o->ifname, pp)) {
+		if (warn)
+			fprintf(stderr, "ppzc: warning: %s: ethtool stats: %s\n",
+				o->ifname, strerror(errno));
+	} else if (!pp->n && warn) {
+		fprintf(stderr, "ppzc: warning: %s has no rx_pp_* counters\n",
+			o->ifname);
+	}
+}
+
+static void json_pp(const char *key, const struct pp_stats *before,
+		    const struct pp_stats *after)
+{
+	bool first = true;
+
+	json_key(key);
+	putchar('{');
+	for (unsigned int i = 0; i < after->n; i++) {
+		uint64_t was = 0;
+
+		for (unsigned int j = 0; j < before->n; j++)
+			if (!strcmp(before->name[j], after->name[i]))
+				was = before->val[j];
+		printf("%s\"%s\": %lld", first ? "" : ", ", after->name[i],
+		       (long long)(after->val[i] - was));
+		first = false;
+	}
+	putchar('}');
 }
 
 /* read() up to len bytes, verifying; returns 0 at end of stream. */
@@ -205,30 +500,39 @@ static void *zc_window(int fd, size_t chunk)
 	return w;
 }
 
-static int do_recv(const struct opts *o)
+static void unmap_all(struct rx *rx)
 {
-	struct rx_stats st = { 0 };
-	size_t bufsz = o->chunk;
-	uint8_t *buf = malloc(bufsz);
-	void *win = NULL;
-	int lfd, fd;
+	for (size_t i = 0; i < rx->n_ext; i++) {
+		munmap(rx->ext[i].addr, rx->o->chunk);
+		held_add(rx, -(int64_t)rx->ext[i].len);
+	}
+	rx->n_ext = 0;
+}
 
-	if (!buf)
-		die("malloc");
-	lfd = tcp_socket(o, true);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		die("accept");
-	close(lfd);
-	if (o->zc)
-		win = zc_window(fd, o->chunk);
+/* Check the mapped data again; true if every byte is still right. */
+static bool ext_intact(const struct rx *rx)
+{
+	for (size_t i = 0; i < rx->n_ext; i++)
+		if (count_bad(rx->ext[i].addr, rx->ext[i].len, rx->o->seed,
+			      rx->ext[i].off, NULL))
+			return false;
+	return true;
+}
+
+/* Receive the stream; with a hold mode, keep every mapped window in rx->ext. */
+static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
+{
+	const struct opts *o = rx->o;
+	struct rx_stats *st = &rx->st;
+	bool keep = o->mode != MODE_NONE;
+	uint8_t *win = o->zc ? zc_window(fd, o->chunk) : NULL;
 
 	for (;;) {
 		struct tcp_zerocopy_receive zc;
 		socklen_t zl = sizeof(zc);
 
 		if (!o->zc) {
-			if (!rx_copy(fd, &st, buf, bufsz, o->seed))
+			if (!rx_copy(fd, st, buf, bufsz, o->seed))
 				break;
 			continue;
 		}
@@ -239,7 +543,7 @@ static int do_recv(const struct opts *o)
 			/* EIO: the peer closed and nothing is queued. */
 			if (errno != EIO)
 				die("TCP_ZEROCOPY_RECEIVE");
-			if (!rx_copy(fd, &st, buf, bufsz, o->seed))
+			if (!rx_copy(fd, st, buf, bufsz, o->seed))
 				break;
 			continue;
 		}
@@ -248,16 +552,31 @@ static int do_recv(const struct opts *o)
 			die("TCP_ZEROCOPY_RECEIVE err");
 		}
 		if (zc.length) {
-			verify(&st, win, zc.length, o->seed);
-			st.mapped += zc.length;
-			if (o->keep)
+			uint64_t off = st->received;
+
+			verify(st, win, zc.length, o->seed);
+			st->mapped += zc.length;
+			if (keep) {
+				rx->ext = realloc(rx->ext, (rx->n_ext + 1) *
+						  sizeof(*rx->ext));
+				if (!rx->ext)
+					die("malloc");
+				rx->ext[rx->n_ext++] = (struct extent){
+					win, zc.length, off };
+				held_add(rx, zc.length);
 				win = zc_window(fd, o->chunk);
+			} else {
+				/* The next call replaces this window's pages. */
+				held_add(rx, (int64_t)zc.length -
+					 (int64_t)rx->held);
+			}
+			memcg_sample(rx, NULL);
 		}
 		if (zc.recv_skip_hint) {
 			size_t want = zc.recv_skip_hint;
 
 			while (want) {
-				ssize_t r = rx_copy(fd, &st, buf,
+				ssize_t r = rx_copy(fd, st, buf,
 						    want < bufsz ? want : bufsz,
 						    o->seed);
 				if (!r)
@@ -266,41 +585,482 @@ static int do_recv(const struct opts *o)
 			}
 		} else if (!zc.length) {
 			/* Nothing mappable, nothing to skip: data or EOF. */
-			if (!rx_copy(fd, &st, buf, bufsz, o->seed))
+			if (!rx_copy(fd, st, buf, bufsz, o->seed))
 				break;
 		}
 	}
-	if (win && !o->keep)
+	if (win) {
 		munmap(win, o->chunk);
-	close(fd);
-	free(buf);
+		if (!keep)
+			held_add(rx, -(int64_t)rx->held);
+	}
+}
 
-	printf("{\"bytes\": %llu, \"mapped\": %llu, \"copied\": %llu, ",
-	       (unsigned long long)st.received, (unsigned long long)st.mapped,
-	       (unsigned long long)st.copied);
-	printf("\"bad\": %llu, \"first_bad\": %lld}\n",
-	       (unsigned long long)st.bad,
-	       st.bad ? (long long)st.first_bad : -1LL);
-	if (st.bad) {
+/* -m vmsplice: the pipes take the pages; returns their fds (-1 ended). */
+static int *hand_to_pipes(struct rx *rx)
+{
+	int *fds = malloc(sizeof(*fds)), n = 0, err = 0;
+	uint64_t spliced = 0;
+	bool fresh = false;
+
+	if (!fds)
+		die("malloc");
+	for (size_t i = 0; i < rx->n_ext && !err; i++) {
+		struct iovec iov = { rx->ext[i].addr, rx->ext[i].len };
+
+		while (iov.iov_len) {
+			ssize_t r = n ? vmsplice(fds[n - 1], &iov, 1,
+						 SPLICE_F_NONBLOCK) : -1;
+
+			/* A full pipe (EAGAIN) is the cue for the next one. */
+			if (r < 0 && (!n || (errno == EAGAIN && !fresh))) {
+				fds = realloc(fds, (n + 3) * sizeof(*fds));
+				if (!fds)
+					die("malloc");
+				if (pipe(fds + n))
+					die("pipe");
+				/* 1 MiB is pipe-max-size by default. */
+				fcntl(fds[n + 1], F_SETPIPE_SZ, 1 << 20);
+				n += 2;
+				fresh = true;
+				continue;
+			}
+			if (r < 0) {
+				err = errno;
+				break;
+			}
+			fresh = false;
+			iov.iov_base = (uint8_t *)iov.iov_base + r;
+			iov.iov_len -= r;
+			spliced += r;
+		}
+	}
+	fds[n] = -1;
+	unmap_all(rx);
+	held_add(rx, spliced);
+	json_int("spliced_bytes", spliced);
+	json_int("vmsplice_errno", err);
+	if (err || spliced != rx->st.mapped)
+		rx->failed = true;
+	return fds;
+}
+
+static void release_pipes(struct rx *rx, int *fds)
+{
+	for (int i = 0; fds[i] >= 0; i++)
+		close(fds[i]);
+	free(fds);
+	held_add(rx, -(int64_t)rx->held);
+}
+
+/* -m fork: a child keeps the mappings until release closes its pipe. */
+static pid_t hand_to_child(struct rx *rx, int *release_fd)
+{
+	struct { uint64_t present, bad; } got = { 0 };
+	int up[2], down[2];
+	pid_t pid;
+
+	if (pipe(up) || pipe(down))
+		die("pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		char c;
+
+		close(up[0]);
+		close(down[1]);
+		for (size_t i = 0; i < rx->n_ext; i++) {
+			const struct extent *e = &rx->ext[i];
+			size_t np = (e->len + PAGE - 1) / PAGE, present = 0;
+			unsigned char *vec = malloc(np);
+
+			if (!vec || mincore(e->addr, e->len, vec))
+				_exit(2);
+			for (size_t p = 0; p < np; p++)
+				present += vec[p] & 1;
+			free(vec);
+			got.present += present * PAGE;
+			/* A missing page would fault: no fault handler. */
+			if (present == np)
+				got.bad += count_bad(e->addr, e->len,
+						     rx->o->seed, e->off, NULL);
+		}
+		if (write(up[1], &got, sizeof(got)) != sizeof(got))
+			_exit(2);
+		while (read(down[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(up[1]);
+	close(down[0]);
+	if (read(up[0], &got, sizeof(got)) != sizeof(got))
+		die("fork child report");
+	close(up[0]);
+	unmap_all(rx);
+	held_add(rx, got.present);
+	json_int("fork_child_bytes", got.present);
+	json_int("fork_child_bad", got.bad);
+	json_bool("fork_child_held", got.present == rx->st.mapped && !got.bad);
+	if (got.bad)
+		rx->failed = true;
+	*release_fd = down[1];
+	return pid;
+}
+
+static void release_child(struct rx *rx, pid_t pid, int release_fd)
+{
+	int status;
+
+	close(release_fd);
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "ppzc: fork child failed (status %#x)\n",
+			status);
+		rx->failed = true;
+	}
+	held_add(rx, -(int64_t)rx->held);
+}
+
+/* Run the rdma tool; true if it exited 0. */
+static bool run_rdma(const char *const argv[])
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       !WEXITSTATUS(status);
+}
+
+struct rdma_hold {
+	struct ibv_context *ctx;
+	struct ibv_pd *pd;
+	struct ibv_mr **mr;
+	size_t n_mr;
+	bool made_link;
+};
+
+/* -m rdma: refuse a write pin, then pin read-only with one MR per extent. */
+static void hand_to_rdma(struct rx *rx, struct rdma_hold *h)
+{
+	const char *const add[] = { "rdma", "link", "add", "rxe0", "type", "rxe",
+				    "netdev", rx->o->rxe_netdev, NULL };
+	struct ibv_device **devs;
+	struct ibv_mr *mr;
+	uint64_t pinned = 0;
+	int n, err = 0, werr = 0;
+
+	devs = ibv_get_device_list(&n);
+	if ((!devs || !n) && rx->o->rxe_netdev) {
+		ibv_free_device_list(devs);
+		if (!run_rdma(add)) {
+			fprintf(stderr, "ppzc: rdma link add rxe0 on %s failed\n",
+				rx->o->rxe_netdev);
+			exit(2);
+		}
+		h->made_link = true;
+		devs = ibv_get_device_list(&n);
+	}
+	if (!devs || !n) {
+		fprintf(stderr, "ppzc: no RDMA device (-R NETDEV makes one)\n");
+		exit(2);
+	}
+	h->ctx = ibv_open_device(devs[0]);
+	if (!h->ctx)
+		die("ibv_open_device");
+	ibv_free_device_list(devs);
+	h->pd = ibv_alloc_pd(h->ctx);
+	if (!h->pd)
+		die("ibv_alloc_pd");
+	h->mr = calloc(rx->n_ext + 1, sizeof(*h->mr));
+	if (!h->mr)
+		die("malloc");
+
+	if (rx->n_ext) {
+		mr = ibv_reg_mr(h->pd, rx->ext[0].addr, rx->ext[0].len,
+				IBV_ACCESS_LOCAL_WRITE);
+		if (mr) {
+			ibv_dereg_mr(mr);
+			rx->failed = true;
+		} else {
+			werr = errno;
+		}
+		json_int("write_pin_errno", werr);
+		json_bool("write_pin_intact", ext_intact(rx));
+	}
+	for (size_t i = 0; i < rx->n_ext; i++) {
+		mr = ibv_reg_mr(h->pd, rx->ext[i].addr, rx->ext[i].len,
+				IBV_ACCESS_REMOTE_READ);
+		if (!mr) {
+			err = errno;
+			rx->failed = true;
+			break;
+		}
+		h->mr[h->n_mr++] = mr;
+		pinned += rx->ext[i].len;
+	}
+	unmap_all(rx);
+	held_add(rx, pinned);
+	json_int("rdma_registered_bytes", pinned);
+	json_int("rdma_errno", err);
+}
+
+static void release_rdma(struct rx *rx, struct rdma_hold *h)
+{
+	static const char *const del[] = { "rdma", "link", "delete", "rxe0",
+					   NULL };
+
+	for (size_t i = 0; i < h->n_mr; i++)
+		if (ibv_dereg_mr(h->mr[i]))
+			die("ibv_dereg_mr");
+	free(h->mr);
+	ibv_dealloc_pd(h->pd);
+	ibv_close_device(h->ctx);
+	if (h->made_link && !run_rdma(del))
+		fprintf(stderr, "ppzc: warning: rdma link delete rxe0 failed\n");
+	held_add(rx, -(int64_t)rx->held);
+}
+
+/*
+ * -m iouring: try the long-term write pin of fixed buffers. A read-only
+ * mapping should refuse it; then pin and read the pages with
+ * process_vm_readv() (FOLL_PIN without FOLL_WRITE, for the copy only).
+ */
+static bool hand_to_iouring(struct rx *rx, struct io_uring *ring,
+			    uint8_t *buf, size_t bufsz)
+{
+	struct iovec *iov = calloc(rx->n_ext + 1, sizeof(*iov));
+	uint64_t done = 0, bad = 0;
+	int ret, err = 0;
+
+	if (!iov)
+		die("malloc");
+	ret = io_uring_queue_init(4, ring, 0);
+	if (ret) {
+		errno = -ret;
+		die("io_uring_queue_init");
+	}
+	for (size_t i = 0; i < rx->n_ext; i++)
+		iov[i] = (struct iovec){ rx->ext[i].addr, rx->ext[i].len };
+	ret = rx->n_ext ? io_uring_register_buffers(ring, iov, rx->n_ext) : 0;
+	free(iov);
+	json_int("iouring_errno", ret < 0 ? -ret : 0);
+	json_bool("iouring_intact", ext_intact(rx));
+	if (!ret)
+		return true;
+
+	for (size_t i = 0; i < rx->n_ext && !err; i++) {
+		const struct extent *e = &rx->ext[i];
+
+		for (size_t at = 0; at < e->len;) {
+			size_t n = e->len - at < bufsz ? e->len - at : bufsz;
+			struct iovec local = { buf, n };
+			struct iovec remote = { e->addr + at, n };
+			ssize_t r = process_vm_readv(getpid(), &local, 1,
+						     &remote, 1, 0);
+
+			if (r <= 0) {
+				err = r ? errno : EIO;
+				break;
+			}
+			bad += count_bad(buf, r, rx->o->seed, e->off + at, NULL);
+			at += r;
+			done += r;
+		}
+	}
+	json_int("pin_fallback_bytes", done);
+	/* ENOSYS without CONFIG_CROSS_MEMORY_ATTACH: reported, not fatal. */
+	json_int("pin_fallback_errno", err);
+	if (bad)
+		rx->failed = true;
+	return false;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Hold until -t expires, the -S file goes or SIGUSR1 (blocked) comes. */
+static void hold(struct rx *rx, const sigset_t *usr1)
+{
+	const struct opts *o = rx->o;
+	const struct timespec tick = { 0, 50 * 1000 * 1000 };
+	double end = now() + o->hold_s;
+
+	fprintf(stderr, "ppzc: held %llu bytes\n", (unsigned long long)rx->held);
+	if (o->held_file) {
+		char tmp[4096];
+		FILE *f;
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp", o->held_file);
+		f = fopen(tmp, "w");
+		if (!f || fputs("held\n", f) < 0 || fclose(f) ||
+		    rename(tmp, o->held_file))
+			die(o->held_file);
+	}
+	if (!o->hold_s && !o->held_file)
+		return;
+	for (;;) {
+		if (o->hold_s && now() >= end)
+			break;
+		if (o->held_file && access(o->held_file, F_OK))
+			break;
+		memcg_sample(rx, NULL);
+		if (sigtimedwait(usr1, NULL, &tick) == SIGUSR1)
+			break;
+	}
+	if (o->held_file)
+		unlink(o->held_file);
+}
+
+static int do_recv(const struct opts *o)
+{
+	struct rx rx = { .o = o };
+	struct pp_stats pp_before = { 0 }, pp_held = { 0 }, pp_after = { 0 };
+	size_t bufsz = o->chunk;
+	uint8_t *buf = malloc(bufsz);
+	struct rdma_hold rdma = { 0 };
+	struct io_uring ring;
+	bool ring_up = false, ring_pinned = false;
+	int *pipes = NULL, child_fd = -1;
+	pid_t child = 0;
+	sigset_t usr1;
+	int lfd, fd;
+
+	if (!buf)
+		die("malloc");
+	/* A SIGUSR1 sent early stays pending until the hold. */
+	sigemptyset(&usr1);
+	if (o->hold_s || o->held_file)
+		sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (o->cgroup)
+		snprintf(rx.memcg_path, sizeof(rx.memcg_path),
+			 "%s/memory.current", o->cgroup);
+	memcg_sample(&rx, &rx.memcg_before);
+	rx.memcg_peak = rx.memcg_before;
+	pp_snapshot(o, &pp_before, true);
+
+	lfd = tcp_socket(o, true);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		die("accept");
+	close(lfd);
+	receive(&rx, fd, buf, bufsz);
+	/* The mappings keep the socket open: end the connection explicitly. */
+	shutdown(fd, SHUT_RDWR);
+	close(fd);
+
+	json_int("bytes", rx.st.received);
+	json_int("mapped", rx.st.mapped);
+	json_int("copied", rx.st.copied);
+	json_int("bad", rx.st.bad);
+	json_int("first_bad", rx.st.bad ? (long long)rx.st.first_bad : -1LL);
+	if (o->mode != MODE_NONE) {
+		json_key("mode");
+		printf("\"%s\"", mode_names[o->mode]);
+	}
+
+	/* Nothing is handed off before it was verified. */
+	if (!rx.st.bad) {
+		switch (o->mode) {
+		case MODE_VMSPLICE:
+			pipes = hand_to_pipes(&rx);
+			break;
+		case MODE_FORK:
+			child = hand_to_child(&rx, &child_fd);
+			break;
+		case MODE_RDMA:
+			hand_to_rdma(&rx, &rdma);
+			break;
+		case MODE_IOURING:
+			ring_pinned = hand_to_iouring(&rx, &ring, buf, bufsz);
+			ring_up = true;
+			break;
+		default:
+			break;
+		}
+	}
+	memcg_sample(&rx, &rx.memcg_held);
+	pp_snapshot(o, &pp_held, false);
+	if (o->mode != MODE_NONE)
+		hold(&rx, &usr1);
+
+	if (pipes)
+		release_pipes(&rx, pipes);
+	if (child)
+		release_child(&rx, child, child_fd);
+	if (rdma.ctx)
+		release_rdma(&rx, &rdma);
+	if (ring_up) {
+		if (ring_pinned)
+			io_uring_unregister_buffers(&ring);
+		io_uring_queue_exit(&ring);
+	}
+	unmap_all(&rx);
+	memcg_sample(&rx, &rx.memcg_after);
+	pp_snapshot(o, &pp_after, false);
+
+	if (o->zc)
+		json_int("held_bytes", rx.held_max);
+	if (o->cgroup) {
+		json_int("memcg_before", rx.memcg_before);
+		json_int("memcg_peak", rx.memcg_peak);
+		json_int("memcg_held", rx.memcg_held);
+		json_int("memcg_after", rx.memcg_after);
+	}
+	if (o->ifname) {
+		if (o->mode != MODE_NONE)
+			json_pp("pp_held", &pp_before, &pp_held);
+		json_pp("pp", &pp_before, &pp_after);
+	}
+	printf("}\n");
+	free(buf);
+	free(rx.ext);
+
+	if (rx.st.bad) {
 		fprintf(stderr, "ppzc: %llu bad bytes, first at %llu\n",
-			(unsigned long long)st.bad,
-			(unsigned long long)st.first_bad);
+			(unsigned long long)rx.st.bad,
+			(unsigned long long)rx.st.first_bad);
 		return 1;
 	}
-	if (o->bytes && st.received != o->bytes) {
+	if (o->bytes && rx.st.received != o->bytes) {
 		fprintf(stderr, "ppzc: received %llu of %llu bytes\n",
-			(unsigned long long)st.received,
+			(unsigned long long)rx.st.received,
 			(unsigned long long)o->bytes);
+		return 1;
+	}
+	if (rx.failed) {
+		fprintf(stderr, "ppzc: -m %s did not hold every mapped page\n",
+			mode_names[o->mode]);
 		return 1;
 	}
 	return 0;
 }
 
-static void bad_args(void)
+static void bad_args(const char *why)
 {
+	if (why)
+		fprintf(stderr, "ppzc: %s\n", why);
 	fprintf(stderr,
 		"usage: ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k]\n"
-		"       ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-M MSS] [-w SECONDS]\n");
+		"                 [-m map|vmsplice|fork|rdma|iouring] [-t SECONDS] [-S FILE]\n"
+		"                 [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]\n"
+		"       ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]\n"
+		"hold: -m, -t or -S hold the mapped pages (needs -z) until -t SECONDS pass,\n"
+		"      FILE (written \"held\\n\" once held) is removed, or SIGUSR1 arrives\n");
 	exit(2);
 }
 
@@ -314,16 +1074,25 @@ static uint64_t parse_size(const char *s)
 
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		bad_args();
+	if (errno || end == s || *s == '-')
+		bad_args("bad number");
 	unit = *end ? strchr(units, *end) : NULL;
 	if (unit) {
 		v <<= 10 * (unit - units + 1);
 		end++;
 	}
 	if (*end)
-		bad_args();
+		bad_args("bad number");
 	return v;
+}
+
+static enum mode parse_mode(const char *s)
+{
+	for (size_t m = MODE_MAP; m < sizeof(mode_names) / sizeof(*mode_names); m++)
+		if (!strcmp(s, mode_names[m]))
+			return m;
+	bad_args("unknown -m mode");
+	return MODE_NONE;
 }
 
 int main(int argc, char **argv)
@@ -333,15 +1102,15 @@ int main(int argc, char **argv)
 	int c;
 
 	if (argc < 2)
-		bad_args();
+		bad_args(NULL);
 	if (!strcmp(argv[1], "send"))
 		send = true;
 	else if (!strcmp(argv[1], "recv"))
 		send = false;
 	else
-		bad_args();
+		bad_args(NULL);
 	optind = 2;
-	while ((c = getopt(argc, argv, "6H:p:b:s:zc:kM:w:")) != -1) {
+	while ((c = getopt(argc, argv, "6H:p:b:s:zc:kM:w:m:t:S:R:g:i:")) != -1) {
 		switch (c) {
 		case '6':
 			o.v6 = true;
@@ -365,7 +1134,8 @@ int main(int argc, char **argv)
 			o.chunk = parse_size(optarg);
 			break;
 		case 'k':
-			o.keep = true;
+			if (o.mode == MODE_NONE)
+				o.mode = MODE_MAP;
 			break;
 		case 'M':
 			o.mss = parse_size(optarg);
@@ -373,12 +1143,41 @@ int main(int argc, char **argv)
 		case 'w':
 			o.wait_s = parse_size(optarg);
 			break;
+		case 'm':
+			o.mode = parse_mode(optarg);
+			break;
+		case 't':
+			o.hold_s = parse_size(optarg);
+			break;
+		case 'S':
+			o.held_file = optarg;
+			break;
+		case 'R':
+			o.rxe_netdev = optarg;
+			break;
+		case 'g':
+			o.cgroup = optarg;
+			break;
+		case 'i':
+			o.ifname = optarg;
+			break;
 		default:
-			bad_args();
+			bad_args(NULL);
 		}
 	}
-	if (optind != argc || (send && (!o.host || !o.bytes)) ||
-	    !o.chunk || o.chunk % 4096)
-		bad_args();
+	if (optind != argc)
+		bad_args("extra arguments");
+	if (send && (!o.host || !o.bytes))
+		bad_args("send needs -H HOST and -b BYTES");
+	if (!o.chunk || o.chunk % PAGE)
+		bad_args("-c must be a non-zero multiple of 4096");
+	if ((o.hold_s || o.held_file) && o.mode == MODE_NONE)
+		o.mode = MODE_MAP;
+	if (o.mode != MODE_NONE && !o.zc)
+		bad_args("-k, -m, -t and -S need -z");
+	if (o.rxe_netdev && o.mode != MODE_RDMA)
+		bad_args("-R needs -m rdma");
+	if (send && (o.mode != MODE_NONE || o.cgroup || o.ifname))
+		bad_args("-m, -t, -S, -R, -g and -i are for recv");
 	return send ? do_send(&o) : do_recv(&o);
 }
