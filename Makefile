@@ -5,7 +5,7 @@
 CC ?= gcc
 TOOLS_CFLAGS := -O2 -g -Wall -Wextra -Werror
 
-.PHONY: all deps tree kernel kernel-fast tools vm check clean
+.PHONY: all deps tree kernel kernel-fast tools vm demo check clean
 
 all: kernel tools
 
@@ -25,12 +25,21 @@ kernel: tree
 kernel-fast: tree
 	@tools/build/kernel fast
 
-tools: build/tools/ppzc
+tools: build/tools/ppzc build/tools/ppnl
 
 # Hold modes need libibverbs and liburing (make deps installs them).
 build/tools/ppzc: tools/zc/ppzc.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $< -libverbs -luring
+
+# Netlink requests of the tests (tcp-data-split, page pools), in C.
+build/tools/ppnl: tools/nl/ppnl.c
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
+# A zero-copy transfer with rx-zc-memcg off, then on, side by side.
+demo: deps
+	@tools/demo/run
 
 # An interactive shell in the test kernel (the host root, read-only).
 vm: kernel tools

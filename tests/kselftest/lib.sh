@@ -51,3 +51,125 @@ json_get()
 {
 	sed -n "s/.*\"$2\": \(-\{0,1\}[0-9]*\).*/\1/p" "$1"
 }
+
+PPNL=$PPKIT_KIT/build/tools/ppnl
+MIB=$((1 << 20))
+
+# The device pair: netdevsim by default. A lab points the tests at its own
+# NIC pair by exporting PPKIT_DEV_SETUP (a script defining the same
+# variables and functions as nsim_pair: NSIM_A in netns ppa at 10.99.0.1,
+# NSIM_B in netns ppb at 10.99.0.2) and PPKIT_DEV_TEARDOWN.
+dev_pair()
+{
+	if [ -n "${PPKIT_DEV_SETUP:-}" ]; then
+		# shellcheck source=/dev/null
+		source "$PPKIT_DEV_SETUP" "$@"
+	else
+		nsim_pair "$@"
+	fi
+}
+
+dev_pair_del()
+{
+	if [ -n "${PPKIT_DEV_TEARDOWN:-}" ]; then
+		# shellcheck source=/dev/null
+		source "$PPKIT_DEV_TEARDOWN"
+	else
+		nsim_pair_del
+	fi
+}
+
+# rx_split on|off: tcp-data-split on the receiving port. ethtool 6.1 does not
+# know the parameter; ppnl sends the same ethtool netlink request.
+rx_split()
+{
+	ip netns exec ppb ethtool -G "$NSIM_B" tcp-data-split "$1" 2>/dev/null ||
+		ip netns exec ppb "$PPNL" rings-set "$NSIM_B" tcp-data-split "$1"
+}
+
+# rx_zc_memcg on|off: the accounting private flag on the receiving port.
+rx_zc_memcg()
+{
+	ip netns exec ppb ethtool --set-priv-flags "$NSIM_B" rx-zc-memcg "$1"
+}
+
+# rx_stat NAME: one ethtool -S counter of the receiving port.
+rx_stat()
+{
+	ip netns exec ppb ethtool -S "$NSIM_B" | awk -v n="$1:" '$1 == n { print $2 }'
+}
+
+# rx_cgroup: a memory cgroup for the receiver, RX_CG. `ip netns exec`
+# remounts /sys, so cgroup2 is mounted again where netns runs see it.
+CG_ROOT=/tmp/ppkit-cg
+rx_cgroup()
+{
+	if [ ! -f $CG_ROOT/cgroup.procs ]; then
+		mkdir -p $CG_ROOT && mount -t cgroup2 none $CG_ROOT || return 1
+	fi
+	RX_CG_PARENT=$CG_ROOT/ppkit-$$
+	RX_CG=$RX_CG_PARENT/rx
+	mkdir -p "$RX_CG_PARENT" &&
+		echo +memory > "$RX_CG_PARENT/cgroup.subtree_control" &&
+		mkdir -p "$RX_CG"
+}
+
+rx_cgroup_del()
+{
+	rmdir "$RX_CG" "$RX_CG_PARENT" 2>/dev/null
+	return 0
+}
+
+# rx_run OUT ARGS...: ppzc recv in netns ppb and cgroup RX_CG, in the
+# background (RX_PID), JSON to OUT.
+rx_run()
+{
+	local out=$1
+
+	shift
+	ip netns exec ppb sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' \
+		sh "$RX_CG" "$PPZC" recv -i "$NSIM_B" -g "$RX_CG" "$@" > "$out" &
+	RX_PID=$!
+}
+
+# tx_run BYTES [ARGS...]: the sender in netns ppa, waiting for the receiver.
+tx_run()
+{
+	local bytes=$1
+
+	shift
+	ip netns exec ppa "$PPZC" send -H 10.99.0.2 -b "$bytes" -w 30 "$@"
+}
+
+# stream OUT BYTES [RECV ARGS...]: one verified transfer, receiver in RX_CG.
+stream()
+{
+	local out=$1 bytes=$2 rc
+
+	shift 2
+	rx_run "$out" -b "$bytes" "$@"
+	tx_run "$bytes" || { wait $RX_PID; return 1; }
+	wait $RX_PID
+	rc=$?
+	ktap_print_msg "receiver: $(cat "$out")"
+	return $rc
+}
+
+# pp_get FILE NAME: a counter delta from the final "pp" object of ppzc.
+pp_get()
+{
+	sed -n 's/.*"pp": {\([^}]*\)}.*/\1/p' "$1" |
+		sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p"
+}
+
+# wait_file FILE SECONDS: until FILE exists.
+wait_file()
+{
+	local i
+
+	for ((i = 0; i < $2 * 10; i++)); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -3,7 +3,7 @@
  * ppzc: TCP stream sender and verifying receiver, by copy or by
  * TCP_ZEROCOPY_RECEIVE.
  *
- *   ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k]
+ *   ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k] [-r]
  *             [-m MODE] [-t SECONDS] [-S FILE] [-R NETDEV]
  *             [-g CGROUP_DIR] [-i IFNAME]
  *   ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]
@@ -20,6 +20,7 @@
  *           stream copied into whole order-0 pages it can map
  *   -k      keep: map each chunk into a new window and unmap them only when
  *           the stream is over (same as -m map)
+ *   -r      release kept mappings in a random order (from -s SEED)
  *   -g DIR  memory.current of the cgroup DIR: memcg_before (before the
  *           transfer), memcg_peak (maximum sampled after every mapping batch
  *           and while holding), memcg_held (everything handed off and held),
@@ -107,7 +108,7 @@ struct opts {
 	int mss;
 	int wait_s, hold_s;
 	enum mode mode;
-	bool v6, zc;
+	bool v6, zc, shuffle;
 };
 
 struct rx_stats {
@@ -491,6 +492,23 @@ static ssize_t rx_copy(int fd, struct rx_stats *st, uint8_t *buf, size_t len,
 	return r;
 }
 
+/*
+ * Wait for data after an empty TCP_ZEROCOPY_RECEIVE. A blocking read()
+ * here would copy what could have been mapped. Returns the bytes queued;
+ * 0 when the socket is readable with nothing queued (EOF or error).
+ */
+static int rx_wait(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int inq = 0;
+
+	if (poll(&p, 1, -1) < 0 && errno != EINTR)
+		die("poll");
+	if (ioctl(fd, SIOCINQ, &inq))
+		die("SIOCINQ");
+	return inq;
+}
+
 static void *zc_window(int fd, size_t chunk)
 {
 	void *w = mmap(NULL, chunk, PROT_READ, MAP_SHARED, fd, 0);
@@ -500,8 +518,27 @@ static void *zc_window(int fd, size_t chunk)
 	return w;
 }
 
+/* -r: release the extents in a random order, reproducible from -s. */
+static void shuffle_extents(struct rx *rx)
+{
+	uint64_t r = rx->o->seed;
+
+	for (size_t i = rx->n_ext; i > 1; i--) {
+		size_t j;
+		struct extent t;
+
+		r = splitmix64(r);
+		j = r % i;
+		t = rx->ext[i - 1];
+		rx->ext[i - 1] = rx->ext[j];
+		rx->ext[j] = t;
+	}
+}
+
 static void unmap_all(struct rx *rx)
 {
+	if (rx->o->shuffle)
+		shuffle_extents(rx);
 	for (size_t i = 0; i < rx->n_ext; i++) {
 		munmap(rx->ext[i].addr, rx->o->chunk);
 		held_add(rx, -(int64_t)rx->ext[i].len);
@@ -583,8 +620,8 @@ static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
 					break;
 				want -= r;
 			}
-		} else if (!zc.length) {
-			/* Nothing mappable, nothing to skip: data or EOF. */
+		} else if (!zc.length && !rx_wait(fd)) {
+			/* Readable with nothing queued: end of stream. */
 			if (!rx_copy(fd, st, buf, bufsz, o->seed))
 				break;
 		}
@@ -1055,7 +1092,7 @@ static void bad_args(const char *why)
 	if (why)
 		fprintf(stderr, "ppzc: %s\n", why);
 	fprintf(stderr,
-		"usage: ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k]\n"
+		"usage: ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k] [-r]\n"
 		"                 [-m map|vmsplice|fork|rdma|iouring] [-t SECONDS] [-S FILE]\n"
 		"                 [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]\n"
 		"       ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]\n"
@@ -1110,10 +1147,13 @@ int main(int argc, char **argv)
 	else
 		bad_args(NULL);
 	optind = 2;
-	while ((c = getopt(argc, argv, "6H:p:b:s:zc:kM:w:m:t:S:R:g:i:")) != -1) {
+	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krM:w:m:t:S:R:g:i:")) != -1) {
 		switch (c) {
 		case '6':
 			o.v6 = true;
+			break;
+		case 'r':
+			o.shuffle = true;
 			break;
 		case 'H':
 			o.host = optarg;

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tcp-data-split on: the payload of a 4096-byte-MSS stream lands in whole
+# pool pages and TCP_ZEROCOPY_RECEIVE maps >= 99 % of it, all pool pages.
+# tcp-data-split off: no frame is split and no pool page is mapped.
+source "$(dirname "$0")/lib.sh"
+
+out=$(mktemp)
+trap 'dev_pair_del; rx_cgroup_del; rm -f "$out"' EXIT
+
+ktap_print_header
+ktap_set_plan 7
+
+dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
+	ktap_exit_fail_msg "cannot set up the device pair"
+
+bytes=$((32 * MIB))
+stream "$out" $bytes -z
+ktap_test_result "split on: $bytes bytes received, none corrupt" \
+	test "$(json_get "$out" bytes)" = $bytes -a "$(json_get "$out" bad)" = 0
+mapped=$(json_get "$out" mapped)
+ktap_print_msg "split on: mapped $mapped of $bytes bytes ($((mapped * 1000 / bytes)) per mille)"
+ktap_test_result "split on: >= 99 % of the payload mapped" \
+	test $((mapped * 100)) -ge $((bytes * 99))
+zc=$(pp_get "$out" rx_pp_zc_mapped)
+ktap_test_result "split on: every mapped page is a pool page (rx_pp_zc_mapped $zc = $((mapped / 4096)))" \
+	test "$zc" = $((mapped / 4096))
+
+rx_split off || ktap_exit_fail_msg "cannot turn tcp-data-split off"
+split0=$(rx_stat rx_hds_split)
+bytes=$((16 * MIB))
+stream "$out" $bytes -z
+ktap_test_result "split off: $bytes bytes received, none corrupt" \
+	test "$(json_get "$out" bytes)" = $bytes -a "$(json_get "$out" bad)" = 0
+ktap_print_msg "split off: mapped $(json_get "$out" mapped) bytes (the sender's pages)"
+ktap_test_result "split off: no frame split" test "$(rx_stat rx_hds_split)" = "$split0"
+ktap_test_result "split off: no pool page mapped" test "$(pp_get "$out" rx_pp_zc_mapped)" = 0
+state=$(ip netns exec ppb "$PPNL" rings-get "$NSIM_B")
+ktap_test_result "tcp-data-split reads back off ($state)" test "${state#*: }" = off
+ktap_finished
