@@ -178,7 +178,7 @@ static void family_cb(const struct nlmsghdr *nh, void *arg)
 		*(uint16_t *)arg = *(const uint16_t *)attr_data(tb[CTRL_ATTR_FAMILY_ID]);
 }
 
-static uint16_t family(const char *name)
+static uint16_t genl_family_id(const char *name)
 {
 	struct msg m;
 	uint16_t id = 0;
@@ -215,7 +215,7 @@ static int rings_set(const char *dev, const char *param, const char *val)
 		split = ETHTOOL_TCP_DATA_SPLIT_DISABLED;
 	else
 		return 2;
-	msg_init(&m, family(ETHTOOL_GENL_NAME), 0, ETHTOOL_MSG_RINGS_SET);
+	msg_init(&m, genl_family_id(ETHTOOL_GENL_NAME), 0, ETHTOOL_MSG_RINGS_SET);
 	put_dev(&m, ETHTOOL_A_RINGS_HEADER, dev);
 	put_attr(&m.nh, ETHTOOL_A_RINGS_TCP_DATA_SPLIT, &split, 1);
 	transact(&m, "rings-set", NULL, NULL);
@@ -246,7 +246,7 @@ static int rings_get(const char *dev)
 {
 	struct msg m;
 
-	msg_init(&m, family(ETHTOOL_GENL_NAME), 0, ETHTOOL_MSG_RINGS_GET);
+	msg_init(&m, genl_family_id(ETHTOOL_GENL_NAME), 0, ETHTOOL_MSG_RINGS_GET);
 	put_dev(&m, ETHTOOL_A_RINGS_HEADER, dev);
 	transact(&m, "rings-get", rings_cb, NULL);
 	return 0;
@@ -285,12 +285,12 @@ static int page_pools(const char *ifindex)
 		if (*end || !want)
 			return 2;
 	}
-	msg_init(&m, family("netdev"), NLM_F_DUMP, NETDEV_CMD_PAGE_POOL_GET);
+	msg_init(&m, genl_family_id("netdev"), NLM_F_DUMP, NETDEV_CMD_PAGE_POOL_GET);
 	transact(&m, "page-pool-get", pool_cb, &want);
 	return 0;
 }
 
-static int usage(void)
+static int bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: ppnl rings-set DEV tcp-data-split on|off\n"
@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 	int one = 1, rc = 2;
 
 	if (argc < 2)
-		return usage();
+		return bad_usage();
 	nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (nl_fd < 0)
 		die("netlink socket");
@@ -318,6 +318,6 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "page-pools") && argc <= 3)
 		rc = page_pools(argc == 3 ? argv[2] : NULL);
 	if (rc == 2)
-		return usage();
+		return bad_usage();
 	return rc;
 }
