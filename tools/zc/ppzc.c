@@ -564,6 +564,8 @@ static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
 	bool keep = o->mode != MODE_NONE;
 	uint8_t *win = o->zc ? zc_window(fd, o->chunk) : NULL;
 
+	bool stalled = false;
+
 	for (;;) {
 		struct tcp_zerocopy_receive zc;
 		socklen_t zl = sizeof(zc);
@@ -620,11 +622,21 @@ static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
 					break;
 				want -= r;
 			}
-		} else if (!zc.length && !rx_wait(fd)) {
-			/* Readable with nothing queued: end of stream. */
-			if (!rx_copy(fd, st, buf, bufsz, o->seed))
+		} else if (!zc.length) {
+			/*
+			 * Nothing mapped, nothing to skip: wait for data, then
+			 * map again. Copy only at the end of the stream, or if
+			 * data is queued that still cannot be mapped.
+			 */
+			if (!stalled && rx_wait(fd)) {
+				stalled = true;
+				continue;
+			}
+			if (!rx_copy(fd, st, buf, stalled ? 4096 : bufsz,
+				     o->seed))
 				break;
 		}
+		stalled = false;
 	}
 	if (win) {
 		munmap(win, o->chunk);

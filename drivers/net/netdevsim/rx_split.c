@@ -33,7 +33,11 @@ struct page_pool *nsim_rx_pool_create(struct nsim_rq *rq, bool zc_memcg)
 	struct page_pool_params p = {
 		.flags = zc_memcg ? PP_FLAG_ZC_MEMCG : 0,
 		.order = 0,
-		.pool_size = NSIM_RING_SIZE,
+		/*
+		 * Pages come back from user space in bursts (a munmap of a
+		 * mapping window): an opted-in pool's ring has room for them.
+		 */
+		.pool_size = zc_memcg ? 4 * NSIM_RING_SIZE : NSIM_RING_SIZE,
 		.nid = NUMA_NO_NODE,
 		.dev = &rq->napi.dev->dev,
 		.napi = &rq->napi,
