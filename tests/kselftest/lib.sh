@@ -173,3 +173,15 @@ wait_file()
 	done
 	return 1
 }
+
+# rx_listening PORT: until the receiver listens in netns ppb (30 s at most).
+rx_listening()
+{
+	local i
+
+	for ((i = 0; i < 300; i++)); do
+		ip netns exec ppb ss -Hltn "sport = :$1" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}

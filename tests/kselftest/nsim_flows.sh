@@ -15,7 +15,7 @@ ktap_set_plan 4
 dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
 	ktap_exit_fail_msg "cannot set up the device pair"
 
-bytes=$((4 * MIB))
+bytes=$((2 * MIB))
 base=$(cat "$RX_CG/memory.current")
 s0=$(ip netns exec ppb ethtool -S "$NSIM_B")
 pids=()

@@ -16,7 +16,7 @@ ktap_set_plan 8
 dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
 	ktap_exit_fail_msg "cannot set up the device pair"
 
-bytes=$((40 * MIB))
+bytes=$((36 * MIB))
 rx_run "$out" -b $bytes -z -m map -S "$held"
 tx_run $bytes
 wait_file "$held" 300
@@ -43,11 +43,11 @@ ktap_test_result "rx_pp_zc_uncharged == rx_pp_zc_mapped" \
 # Steady state: a warm-up stream, then count slow-path pool allocations.
 slow_per_gib()
 {
-	stream "$out" $((8 * MIB)) -z > /dev/null
+	stream "$out" $((4 * MIB)) -z > /dev/null
 	stream "$out" $1 -z || return 1
 	echo $(( $(pp_get "$out" rx_pp_alloc_slow) * 1024 * MIB / $1 ))
 }
-bytes=$((32 * MIB))
+bytes=$((16 * MIB))
 rx_zc_memcg off
 off=$(slow_per_gib $bytes | tail -n 1)
 rx_zc_memcg on
