@@ -20,7 +20,7 @@ class Ppnl(unittest.TestCase):
         for args in ([], ["bogus"], ["rings-set", "lo"],
                      ["rings-set", "lo", "tcp-data-split", "maybe"],
                      ["rings-set", "lo", "rx", "on"],
-                     ["page-pools", "eth0"]):
+                     ["page-pools", "eth0"], ["page-pool-stats", "0"]):
             r = run([PPNL, *args])
             self.assertEqual(r.returncode, 2, args)
             self.assertIn("usage: ppnl", r.stderr)

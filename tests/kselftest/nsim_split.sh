@@ -9,7 +9,7 @@ out=$(mktemp)
 trap 'dev_pair_del; rx_cgroup_del; rm -f "$out"' EXIT
 
 ktap_print_header
-ktap_set_plan 7
+ktap_set_plan 9
 
 dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
 	ktap_exit_fail_msg "cannot set up the device pair"
@@ -25,6 +25,18 @@ ktap_test_result "split on: >= 99 % of the payload mapped" \
 zc=$(pp_get "$out" rx_pp_zc_mapped)
 ktap_test_result "split on: every mapped page is a pool page (rx_pp_zc_mapped $zc = $((mapped / 4096)))" \
 	test "$zc" = $((mapped / 4096))
+
+ifindex=$(ip netns exec ppb cat /sys/class/net/"$NSIM_B"/ifindex)
+nl=$(ip netns exec ppb "$PPNL" page-pool-stats "$ifindex")
+ktap_print_msg "netlink page-pool-stats: $nl"
+nl_mapped=$(echo "$nl" | awk '{ for (i = 1; i < NF; i++) if ($i == "zc-mapped") s += $(i + 1) } END { print s + 0 }')
+ktap_test_result "netlink zc-mapped ($nl_mapped) == ethtool rx_pp_zc_mapped" \
+	test "$nl_mapped" = "$(rx_stat rx_pp_zc_mapped)" -a "$nl_mapped" -gt 0
+rx_zc_memcg off
+nl=$(ip netns exec ppb "$PPNL" page-pool-stats "$ifindex")
+ktap_test_result "netlink: pools not opted in report no zc attribute" \
+	test -n "$nl" -a -z "$(echo "$nl" | grep -v ' none$')"
+rx_zc_memcg on
 
 rx_split off || ktap_exit_fail_msg "cannot turn tcp-data-split off"
 split0=$(rx_stat rx_hds_split)

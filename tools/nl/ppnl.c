@@ -9,6 +9,9 @@
  *   ppnl rings-get DEV                 prints "tcp-data-split: on|off|n/a"
  *   ppnl page-pools [IFINDEX]          one line per page pool:
  *                                      "id N ifindex I inflight P detached D"
+ *   ppnl page-pool-stats [IFINDEX]     one line per pool: "id N ifindex I"
+ *                                      and the zc-* counters it reports
+ *                                      (none: not an opted-in pool)
  *
  * Errors print the kernel's extack message and exit 1; usage errors exit 2.
  */
@@ -29,6 +32,11 @@
 #define NETDEV_A_PAGE_POOL_IFINDEX	2
 #define NETDEV_A_PAGE_POOL_INFLIGHT	4
 #define NETDEV_A_PAGE_POOL_DETACH_TIME	6
+#define NETDEV_CMD_PAGE_POOL_STATS_GET	9
+#define NETDEV_A_PAGE_POOL_STATS_INFO	1
+/* The kit's attributes (patches/0007), after RECYCLE_RELEASED_REFCNT (18). */
+#define NETDEV_A_PAGE_POOL_STATS_ZC_MAPPED	19
+#define NETDEV_A_PAGE_POOL_STATS_ZC_RELEASED	24
 
 #define BUFSZ 32768
 
@@ -274,7 +282,66 @@ static void pool_cb(const struct nlmsghdr *nh, void *arg)
 	       !!tb[NETDEV_A_PAGE_POOL_DETACH_TIME]);
 }
 
-static int page_pools(const char *ifindex)
+static const char *const zc_names[] = {
+	"zc-mapped", "zc-charge-fail", "zc-parked",
+	"zc-uncharged", "zc-recycled", "zc-released",
+};
+
+/* A u32 or u64 attribute (NLA_UINT) of a little-endian host. */
+static uint64_t attr_uint(const struct nlattr *a)
+{
+	uint64_t v = 0;
+	size_t len = a->nla_len - NLA_HDRLEN;
+
+	memcpy(&v, attr_data(a), len < sizeof(v) ? len : sizeof(v));
+	return v;
+}
+
+static void stats_cb(const struct nlmsghdr *nh, void *arg)
+{
+	const struct nlattr *tb[NETDEV_A_PAGE_POOL_STATS_ZC_RELEASED + 1];
+	const struct nlattr *info[NETDEV_A_PAGE_POOL_IFINDEX + 1];
+	uint32_t want = *(uint32_t *)arg, ifindex = 0;
+	uint64_t id = 0;
+	struct {
+		struct nlmsghdr nh;
+		char buf[256];
+	} nest;
+	int i, n = 0;
+
+	parse_attrs(nh, GENL_HDRLEN, tb, NETDEV_A_PAGE_POOL_STATS_ZC_RELEASED);
+	if (tb[NETDEV_A_PAGE_POOL_STATS_INFO]) {
+		/* Parse the nest as if it were a message of its own. */
+		size_t len = tb[NETDEV_A_PAGE_POOL_STATS_INFO]->nla_len - NLA_HDRLEN;
+
+		if (len > sizeof(nest.buf))
+			len = sizeof(nest.buf);
+		nest.nh.nlmsg_len = NLMSG_LENGTH(len);
+		memcpy(NLMSG_DATA(&nest.nh),
+		       attr_data(tb[NETDEV_A_PAGE_POOL_STATS_INFO]), len);
+		parse_attrs(&nest.nh, 0, info, NETDEV_A_PAGE_POOL_IFINDEX);
+		if (info[NETDEV_A_PAGE_POOL_ID])
+			id = attr_uint(info[NETDEV_A_PAGE_POOL_ID]);
+		if (info[NETDEV_A_PAGE_POOL_IFINDEX])
+			ifindex = attr_uint(info[NETDEV_A_PAGE_POOL_IFINDEX]);
+	}
+	if (want && ifindex != want)
+		return;
+	printf("id %llu ifindex %u", (unsigned long long)id, ifindex);
+	for (i = 0; i < 6; i++) {
+		const struct nlattr *a = tb[NETDEV_A_PAGE_POOL_STATS_ZC_MAPPED + i];
+
+		if (a) {
+			printf(" %s %llu", zc_names[i],
+			       (unsigned long long)attr_uint(a));
+			n++;
+		}
+	}
+	printf("%s\n", n ? "" : " none");
+}
+
+static int pool_dump(const char *ifindex, uint8_t cmd,
+		     void (*cb)(const struct nlmsghdr *nh, void *arg))
 {
 	uint32_t want = 0;
 	struct msg m;
@@ -285,9 +352,14 @@ static int page_pools(const char *ifindex)
 		if (*end || !want)
 			return 2;
 	}
-	msg_init(&m, genl_family_id("netdev"), NLM_F_DUMP, NETDEV_CMD_PAGE_POOL_GET);
-	transact(&m, "page-pool-get", pool_cb, &want);
+	msg_init(&m, genl_family_id("netdev"), NLM_F_DUMP, cmd);
+	transact(&m, "netdev dump", cb, &want);
 	return 0;
+}
+
+static int page_pools(const char *ifindex)
+{
+	return pool_dump(ifindex, NETDEV_CMD_PAGE_POOL_GET, pool_cb);
 }
 
 static int bad_usage(void)
@@ -295,7 +367,8 @@ static int bad_usage(void)
 	fprintf(stderr,
 		"usage: ppnl rings-set DEV tcp-data-split on|off\n"
 		"       ppnl rings-get DEV\n"
-		"       ppnl page-pools [IFINDEX]\n");
+		"       ppnl page-pools [IFINDEX]\n"
+		"       ppnl page-pool-stats [IFINDEX]\n");
 	return 2;
 }
 
@@ -317,6 +390,9 @@ int main(int argc, char **argv)
 		rc = rings_get(argv[2]);
 	else if (!strcmp(argv[1], "page-pools") && argc <= 3)
 		rc = page_pools(argc == 3 ? argv[2] : NULL);
+	else if (!strcmp(argv[1], "page-pool-stats") && argc <= 3)
+		rc = pool_dump(argc == 3 ? argv[2] : NULL,
+			       NETDEV_CMD_PAGE_POOL_STATS_GET, stats_cb);
 	if (rc == 2)
 		return bad_usage();
 	return rc;

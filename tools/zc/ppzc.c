@@ -990,6 +990,14 @@ static int do_recv(const struct opts *o)
 
 	if (!buf)
 		die("malloc");
+	/*
+	 * Touch the copy buffer now: under a memory.max that zero-copy charges
+	 * have filled, a first touch during the stream would be an OOM kill.
+	 */
+	memset(buf, 0, bufsz);
+
+	if (!buf)
+		die("malloc");
 	/* A SIGUSR1 sent early stays pending until the hold. */
 	sigemptyset(&usr1);
 	if (o->hold_s || o->held_file)
