@@ -49,6 +49,34 @@ class Ppzc(unittest.TestCase):
         self.assertEqual((res["bytes"], res["bad"]), (8 << 20, 0))
         self.assertEqual(res["copied"] + res["mapped"], res["bytes"])
 
+    def test_paced_sender_takes_its_time(self):
+        # 4 MiB at 2 MiB/s: the first burst is free, the rest is paced.
+        start = time.monotonic()
+        tx, rc, out, err = self.stream(["-b", "4M", "-P", "2M"], ["-b", "4M"])
+        took = time.monotonic() - start
+        self.assertEqual((tx.returncode, rc), (0, 0), tx.stderr + err)
+        self.assertEqual(json.loads(out)["bad"], 0)
+        self.assertGreater(took, 1.0)
+
+    def test_sigusr1_lifts_pacing(self):
+        # 32 MiB at 1 MiB/s would take half a minute.
+        Ppzc.port += 1
+        port = str(Ppzc.port)
+        rx = subprocess.Popen([PPZC, "recv", "-p", port, "-b", "32M"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        start = time.monotonic()
+        tx = subprocess.Popen([PPZC, "send", "-H", "127.0.0.1", "-p", port, "-w", "10",
+                               "-b", "32M", "-P", "1M"], stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        self.assertIsNone(tx.poll())
+        tx.send_signal(signal.SIGUSR1)
+        self.assertEqual(tx.wait(timeout=60), 0, tx.stderr.read())
+        took = time.monotonic() - start
+        out, err = rx.communicate(timeout=60)
+        self.assertEqual(rx.returncode, 0, err)
+        self.assertEqual(json.loads(out)["bad"], 0)
+        self.assertLess(took, 15)
+
     def test_corrupt_stream_detected(self):
         # Another seed is another byte stream: every word differs.
         _, rc, out, err = self.stream(["-b", "1M", "-s", "1"], ["-b", "1M", "-s", "2"])
@@ -70,7 +98,8 @@ class Ppzc(unittest.TestCase):
                      ["recv", "-t", "5"], ["recv", "-S", "/tmp/x"], ["recv", "-z", "-R", "lo"],
                      ["recv", "-g"], ["recv", "-i"], ["recv", "-z", "-m"], ["recv", "-z", "-t", "-1"],
                      ["send", "-H", "127.0.0.1", "-b", "1M", "-m", "fork"],
-                     ["send", "-H", "127.0.0.1", "-b", "1M", "-g", "/tmp"]):
+                     ["send", "-H", "127.0.0.1", "-b", "1M", "-g", "/tmp"],
+                     ["recv", "-P", "1M"], ["send", "-H", "127.0.0.1", "-b", "1M", "-P", "x"]):
             with self.subTest(args=args):
                 r = run([PPZC, *args])
                 self.assertEqual(r.returncode, 2)

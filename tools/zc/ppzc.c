@@ -104,6 +104,7 @@ struct opts {
 	const char *cgroup, *ifname, *held_file, *rxe_netdev;
 	uint64_t bytes;
 	uint64_t seed;
+	uint64_t pace;
 	size_t chunk;
 	int mss;
 	int wait_s, hold_s;
@@ -286,11 +287,21 @@ static void zc_reap(int fd, uint32_t sends, uint32_t *done)
 	}
 }
 
+#define PACED_SEND	(64 << 10)
+
+static void set_pacing(int fd, uint64_t rate)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_MAX_PACING_RATE, &rate, sizeof(rate)))
+		die("SO_MAX_PACING_RATE");
+}
+
 static int do_send(const struct opts *o)
 {
 	size_t bufsz = 1 << 20;
 	uint8_t *buf = aligned_alloc(PAGE, bufsz);
 	uint32_t sends = 0, done_sends = 0;
+	bool paced = o->pace;
+	sigset_t usr1, pending;
 	uint64_t off = 0;
 	int fd, one = 1;
 
@@ -299,6 +310,16 @@ static int do_send(const struct opts *o)
 	fd = tcp_socket(o, false);
 	if (o->zc && setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)))
 		die("SO_ZEROCOPY");
+	/*
+	 * TCP paces itself once a rate is set; no qdisc needed. SIGUSR1
+	 * (blocked, polled between sends) lifts the limit.
+	 */
+	if (o->pace) {
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		set_pacing(fd, o->pace);
+	}
 	while (off < o->bytes) {
 		size_t n = o->bytes - off < bufsz ? o->bytes - off : bufsz;
 		size_t done = 0;
@@ -308,8 +329,18 @@ static int do_send(const struct opts *o)
 			zc_reap(fd, sends, &done_sends);
 		fill(buf, n, o->seed, off);
 		while (done < n) {
-			ssize_t w = send(fd, buf + done, n - done,
-					 o->zc ? MSG_ZEROCOPY : 0);
+			size_t len = n - done;
+			ssize_t w;
+
+			if (paced && !sigpending(&pending) &&
+			    sigismember(&pending, SIGUSR1)) {
+				set_pacing(fd, UINT64_MAX);
+				paced = false;
+			}
+			/* Short sends while paced: see SIGUSR1 soon. */
+			if (paced && len > PACED_SEND)
+				len = PACED_SEND;
+			w = send(fd, buf + done, len, o->zc ? MSG_ZEROCOPY : 0);
 
 			/* ENOBUFS: too many completions pending (optmem). */
 			if (w < 0 && errno == ENOBUFS && o->zc) {
@@ -1116,6 +1147,7 @@ static void bad_args(const char *why)
 		"                 [-m map|vmsplice|fork|rdma|iouring] [-t SECONDS] [-S FILE]\n"
 		"                 [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]\n"
 		"       ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]\n"
+		"                 [-P BYTES_PER_SECOND (until SIGUSR1)]\n"
 		"hold: -m, -t or -S hold the mapped pages (needs -z) until -t SECONDS pass,\n"
 		"      FILE (written \"held\\n\" once held) is removed, or SIGUSR1 arrives\n");
 	exit(2);
@@ -1167,7 +1199,7 @@ int main(int argc, char **argv)
 	else
 		bad_args(NULL);
 	optind = 2;
-	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krM:w:m:t:S:R:g:i:")) != -1) {
+	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krM:w:m:t:S:R:g:i:P:")) != -1) {
 		switch (c) {
 		case '6':
 			o.v6 = true;
@@ -1221,6 +1253,9 @@ int main(int argc, char **argv)
 		case 'i':
 			o.ifname = optarg;
 			break;
+		case 'P':
+			o.pace = parse_size(optarg);
+			break;
 		default:
 			bad_args(NULL);
 		}
@@ -1239,5 +1274,7 @@ int main(int argc, char **argv)
 		bad_args("-R needs -m rdma");
 	if (send && (o.mode != MODE_NONE || o.cgroup || o.ifname))
 		bad_args("-m, -t, -S, -R, -g and -i are for recv");
+	if (!send && o.pace)
+		bad_args("-P is for send");
 	return send ? do_send(&o) : do_recv(&o);
 }

@@ -19,10 +19,11 @@ bytes=$((${PPKIT_MAX_MIB:-256} * MIB))
 # the baseline, taken with the receiver started (its own pages count).
 # Keeping every mapping (-k) would OOM-kill instead: new page tables are
 # charged too, and they may invoke the OOM killer.
-rx_run "$out" -b $bytes -z -c $((2 * MIB))
+window=$((${PPKIT_MAX_WINDOW_KIB:-2048} * 1024))
+rx_run "$out" -b $bytes -z -c $window
 rx_listening 4242 || ktap_exit_fail_msg "receiver did not start"
 base=$(cat "$RX_CG/memory.current")
-limit=$((base + MIB / 2))
+limit=$((base + ${PPKIT_MAX_HEADROOM_KIB:-512} * 1024))
 echo $limit > "$RX_CG/memory.max"
 ktap_print_msg "baseline $base, memory.max $limit"
 tx_run $bytes
