@@ -41,6 +41,11 @@ class Ppzc(unittest.TestCase):
         self.assertEqual(res["bad"], 0)
         self.assertEqual(res["copied"] + res["mapped"], res["bytes"])
 
+    def test_locked_receiver_verified(self):
+        tx, rc, out, err = self.stream(["-b", "4M", "-s", "3"], ["-b", "4M", "-s", "3", "-z", "-L"])
+        self.assertEqual((tx.returncode, rc), (0, 0), tx.stderr + err)
+        self.assertEqual((json.loads(out)["bytes"], json.loads(out)["bad"]), (4 << 20, 0))
+
     def test_msg_zerocopy_sender_verified(self):
         tx, rc, out, err = self.stream(["-b", "8M", "-s", "9", "-z"], ["-b", "8M", "-s", "9", "-z"])
         self.assertEqual(tx.returncode, 0, tx.stderr)
@@ -99,7 +104,8 @@ class Ppzc(unittest.TestCase):
                      ["recv", "-g"], ["recv", "-i"], ["recv", "-z", "-m"], ["recv", "-z", "-t", "-1"],
                      ["send", "-H", "127.0.0.1", "-b", "1M", "-m", "fork"],
                      ["send", "-H", "127.0.0.1", "-b", "1M", "-g", "/tmp"],
-                     ["recv", "-P", "1M"], ["send", "-H", "127.0.0.1", "-b", "1M", "-P", "x"]):
+                     ["recv", "-P", "1M"], ["send", "-H", "127.0.0.1", "-b", "1M", "-P", "x"],
+                     ["send", "-H", "127.0.0.1", "-b", "1M", "-L"]):
             with self.subTest(args=args):
                 r = run([PPZC, *args])
                 self.assertEqual(r.returncode, 2)

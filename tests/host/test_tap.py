@@ -93,6 +93,41 @@ class Tap(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("FAIL t # no plan line (1..N)", lines)
 
+    def test_parameterised_subtest_without_plan(self):
+        rc, lines, total = summarise("""\
+            KTAP version 1
+            1..1
+                KTAP version 1
+                # Subtest: suite
+                1..1
+                    KTAP version 1
+                    # Subtest: param_case
+                    ok 1 first param
+                    not ok 2 second param
+                not ok 1 param_case
+            not ok 1 suite
+            """)
+        self.assertEqual(rc, 1)
+        self.assertEqual(lines, ["PASS t:suite:param_case:first param",
+                                 "FAIL t:suite:param_case:second param # failed"])
+        self.assertEqual(total, "1 passed, 1 failed, 0 skipped")
+
+    def test_parameterised_subtest_cut_off(self):
+        # No plan and no result line of its own: it did not end.
+        rc, lines, _ = summarise("""\
+            KTAP version 1
+            1..1
+                KTAP version 1
+                # Subtest: suite
+                1..1
+                    KTAP version 1
+                    # Subtest: param_case
+                    ok 1 first param
+            """)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL t:param_case # no result line for this subtest (crashed mid-run?)", lines)
+        self.assertIn("FAIL t:suite # no result line for this subtest (crashed mid-run?)", lines)
+
     def test_more_results_than_planned(self):
         rc, lines, _ = summarise("""\
             1..1

@@ -25,6 +25,10 @@
  *           transfer), memcg_peak (maximum sampled after every mapping batch
  *           and while holding), memcg_held (everything handed off and held),
  *           memcg_after (after release)
+ *   -L      recv: mlockall(MCL_CURRENT) before listening, so that reclaim
+ *           under a tight memory.max cannot take ppzc's own pages (a refault
+ *           of its text would then OOM-kill it)
+ *   -P RATE send: pace to RATE bytes per second until SIGUSR1 arrives
  *   -i IF   "pp": deltas of IF's ethtool counters named rx_pp_* from before
  *           the transfer to after release ("pp_held": to the held point);
  *           {} and a warning when IF or its counters do not exist
@@ -109,7 +113,7 @@ struct opts {
 	int mss;
 	int wait_s, hold_s;
 	enum mode mode;
-	bool v6, zc, shuffle;
+	bool v6, zc, shuffle, lock;
 };
 
 struct rx_stats {
@@ -130,6 +134,7 @@ struct rx {
 	struct extent *ext;
 	size_t n_ext;
 	char memcg_path[4096];
+	int memcg_fd;
 	uint64_t memcg_before, memcg_peak, memcg_held, memcg_after;
 	uint64_t held, held_max;
 	bool failed;	/* the mode did not do what it is for */
@@ -385,21 +390,28 @@ static void json_bool(const char *key, bool v)
 	printf(v ? "true" : "false");
 }
 
+/*
+ * memory.current stays open and is re-read from offset 0: a sample then
+ * allocates nothing, which matters to a receiver at its memory.max.
+ */
 static void memcg_sample(struct rx *rx, uint64_t *into)
 {
 	unsigned long long v;
-	FILE *f;
+	char num[32], *end;
+	ssize_t n;
 
-	if (!rx->o->cgroup)
+	if (rx->memcg_fd < 0)
 		return;
-	f = fopen(rx->memcg_path, "r");
-	if (!f)
+	n = pread(rx->memcg_fd, num, sizeof(num) - 1, 0);
+	if (n < 0)
 		die(rx->memcg_path);
-	if (fscanf(f, "%llu", &v) != 1) {
+	num[n] = 0;
+	errno = 0;
+	v = strtoull(num, &end, 10);
+	if (errno || end == num || *end != '\n') {
 		fprintf(stderr, "ppzc: %s: not a number\n", rx->memcg_path);
 		exit(2);
 	}
-	fclose(f);
 	if (v > rx->memcg_peak)
 		rx->memcg_peak = v;
 	if (into)
@@ -1005,6 +1017,13 @@ static void hold(struct rx *rx, const sigset_t *usr1)
 		unlink(o->held_file);
 }
 
+/*
+ * The report is written while the last window may still be mapped, when a
+ * receiver at its memory.max cannot fault in a new page: give stdout a
+ * buffer touched up front.
+ */
+static char out_buf[BUFSIZ];
+
 static int do_recv(const struct opts *o)
 {
 	struct rx rx = { .o = o };
@@ -1029,18 +1048,28 @@ static int do_recv(const struct opts *o)
 
 	if (!buf)
 		die("malloc");
+	memset(out_buf, 0, sizeof(out_buf));
+	setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
 	/* A SIGUSR1 sent early stays pending until the hold. */
 	sigemptyset(&usr1);
 	if (o->hold_s || o->held_file)
 		sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
-	if (o->cgroup)
+	rx.memcg_fd = -1;
+	if (o->cgroup) {
 		snprintf(rx.memcg_path, sizeof(rx.memcg_path),
 			 "%s/memory.current", o->cgroup);
+		rx.memcg_fd = open(rx.memcg_path, O_RDONLY);
+		if (rx.memcg_fd < 0)
+			die(rx.memcg_path);
+	}
 	memcg_sample(&rx, &rx.memcg_before);
 	rx.memcg_peak = rx.memcg_before;
 	pp_snapshot(o, &pp_before, true);
 
+	/* Before any window is mapped: locking it would try to fault it in. */
+	if (o->lock && mlockall(MCL_CURRENT))
+		die("mlockall");
 	lfd = tcp_socket(o, true);
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
@@ -1143,7 +1172,7 @@ static void bad_args(const char *why)
 	if (why)
 		fprintf(stderr, "ppzc: %s\n", why);
 	fprintf(stderr,
-		"usage: ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k] [-r]\n"
+		"usage: ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k] [-r] [-L]\n"
 		"                 [-m map|vmsplice|fork|rdma|iouring] [-t SECONDS] [-S FILE]\n"
 		"                 [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]\n"
 		"       ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]\n"
@@ -1199,13 +1228,16 @@ int main(int argc, char **argv)
 	else
 		bad_args(NULL);
 	optind = 2;
-	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krM:w:m:t:S:R:g:i:P:")) != -1) {
+	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krLM:w:m:t:S:R:g:i:P:")) != -1) {
 		switch (c) {
 		case '6':
 			o.v6 = true;
 			break;
 		case 'r':
 			o.shuffle = true;
+			break;
+		case 'L':
+			o.lock = true;
 			break;
 		case 'H':
 			o.host = optarg;
@@ -1276,5 +1308,7 @@ int main(int argc, char **argv)
 		bad_args("-m, -t, -S, -R, -g and -i are for recv");
 	if (!send && o.pace)
 		bad_args("-P is for send");
+	if (send && o.lock)
+		bad_args("-L is for recv");
 	return send ? do_send(&o) : do_recv(&o);
 }

@@ -20,7 +20,7 @@ bytes=$((${PPKIT_MAX_MIB:-256} * MIB))
 # Keeping every mapping (-k) would OOM-kill instead: new page tables are
 # charged too, and they may invoke the OOM killer.
 window=$((${PPKIT_MAX_WINDOW_KIB:-2048} * 1024))
-rx_run "$out" -b $bytes -z -c $window
+rx_run "$out" -b $bytes -z -c $window -L
 rx_listening 4242 || ktap_exit_fail_msg "receiver did not start"
 base=$(cat "$RX_CG/memory.current")
 limit=$((base + ${PPKIT_MAX_HEADROOM_KIB:-512} * 1024))
@@ -30,6 +30,7 @@ tx_run $bytes
 wait $RX_PID
 rc=$?
 ktap_print_msg "receiver: $(cat "$out")"
+ktap_print_msg "memory.events: $(tr '\n' ' ' < "$RX_CG/memory.events")"
 got=$(json_get "$out" bytes)
 bad=$(json_get "$out" bad)
 fails=$(pp_get "$out" rx_pp_zc_charge_fail)
