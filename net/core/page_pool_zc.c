@@ -17,6 +17,7 @@
  * child's PTE each hold a reference of their own.
  */
 
+#include <linux/err.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
@@ -194,8 +195,30 @@ int page_pool_zc_charge_page(struct page *page)
 	return memcg_kmem_charge_page(page, PP_ZC_CHARGE_GFP, 0);
 }
 
-unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr)
+/*
+ * Charge @reserve bytes to current's memcg until the pages are charged:
+ * NULL if current is not charged (root memcg, cgroup.memory=nokmem),
+ * ERR_PTR(-ENOMEM) if the reserve does not fit.
+ */
+static struct obj_cgroup *page_pool_zc_reserve(size_t reserve)
 {
+	struct obj_cgroup *objcg;
+
+	if (!reserve || !memcg_kmem_online())
+		return NULL;
+	objcg = get_obj_cgroup_from_current();
+	if (objcg && obj_cgroup_charge(objcg, PP_ZC_CHARGE_GFP, reserve)) {
+		obj_cgroup_put(objcg);
+		return ERR_PTR(-ENOMEM);
+	}
+	return objcg;
+}
+
+unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr,
+				   size_t reserve)
+{
+	struct obj_cgroup *objcg = NULL;
+	bool reserved = false;
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
@@ -204,10 +227,24 @@ unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr)
 
 		if (!zc || (READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
 			continue;
+		/* Taken at the first page that needs a charge, not before. */
+		if (!reserved) {
+			reserved = true;
+			objcg = page_pool_zc_reserve(reserve);
+			if (IS_ERR(objcg)) {
+				objcg = NULL;
+				this_cpu_inc(zc->stats->charge_fail);
+				break;
+			}
+		}
 		if (page_pool_zc_charge_page(page)) {
 			this_cpu_inc(zc->stats->charge_fail);
 			break;
 		}
+	}
+	if (objcg) {
+		obj_cgroup_uncharge(objcg, reserve);
+		obj_cgroup_put(objcg);
 	}
 	return i;
 }

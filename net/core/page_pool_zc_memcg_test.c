@@ -9,6 +9,7 @@
 #include <kunit/visibility.h>
 #include <linux/memcontrol.h>
 #include <linux/module.h>
+#include <linux/page_counter.h>
 #include <linux/sched/mm.h>
 
 #include "page_pool_zc_test.h"
@@ -104,7 +105,7 @@ static void pp_zc_memcg_unmapped_charge_dropped(struct kunit *test)
 
 	pages[0] = pp_zc_alloc(test, pool);
 	pages[1] = pp_zc_alloc(test, pool);
-	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2), 2U);
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2, 0), 2U);
 	pp_zc_expect_charged(test, pages[0]);
 	pp_zc_expect_charged(test, pages[1]);
 	get_page(pages[0]);
@@ -133,12 +134,61 @@ static void pp_zc_memcg_released_page_uncharged(struct kunit *test)
 	pp_zc_skb_free(pool, held);
 }
 
+/* memory.max of the test's memcg in pages; the case is skipped without one. */
+static unsigned long pp_zc_memcg_max(struct kunit *test)
+{
+	unsigned long max = READ_ONCE(pp_zc_memcg->memory.max);
+
+	if (max == PAGE_COUNTER_MAX)
+		kunit_skip(test, "set memory.max of the loading cgroup");
+	return max;
+}
+
+static void pp_zc_memcg_reserve_not_fitting(struct kunit *test)
+{
+	unsigned long max = pp_zc_memcg_max(test);
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	unsigned long usage = page_counter_read(&pp_zc_memcg->memory);
+
+	/* Room for the page, none for a socket budget beyond memory.max. */
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, (max + 1) * PAGE_SIZE), 0U);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 1ULL);
+	KUNIT_EXPECT_LE(test, page_counter_read(&pp_zc_memcg->memory), usage);
+	pp_zc_skb_free(pool, page);
+	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_memcg_reserve_given_back(struct kunit *test)
+{
+	unsigned long reserve_pages = pp_zc_memcg_max(test) / 4;
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	unsigned long usage = page_counter_read(&pp_zc_memcg->memory);
+
+	KUNIT_ASSERT_GT(test, reserve_pages, 2UL * MEMCG_CHARGE_BATCH);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, reserve_pages * PAGE_SIZE), 1U);
+	pp_zc_expect_charged(test, page);
+	/* The page stays charged; the reserve is back, but for per-CPU stock. */
+	KUNIT_EXPECT_LE(test, page_counter_read(&pp_zc_memcg->memory),
+			usage + 2 + MEMCG_CHARGE_BATCH);
+	page_pool_zc_commit(&page, 0, 1);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 0ULL);
+	pp_zc_skb_free(pool, page);
+	page_pool_destroy(pool);
+}
+
 static struct kunit_case page_pool_zc_memcg_cases[] = {
 	KUNIT_CASE(pp_zc_memcg_map_unmap),
 	KUNIT_CASE(pp_zc_memcg_parked_stays_charged),
 	KUNIT_CASE(pp_zc_memcg_pin_stays_charged),
 	KUNIT_CASE(pp_zc_memcg_unmapped_charge_dropped),
 	KUNIT_CASE(pp_zc_memcg_released_page_uncharged),
+	KUNIT_CASE(pp_zc_memcg_reserve_not_fitting),
+	KUNIT_CASE(pp_zc_memcg_reserve_given_back),
 	{}
 };
 

@@ -326,7 +326,7 @@ static void pp_zc_charge_failure_maps_nothing(struct kunit *test)
 
 	kunit_activate_static_stub(test, page_pool_zc_charge_page,
 				   pp_zc_charge_fails);
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1), 0U);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, 0), 0U);
 	page_pool_zc_commit(&page, 0, 0);
 	kunit_deactivate_static_stub(test, page_pool_zc_charge_page);
 
@@ -351,7 +351,7 @@ static void pp_zc_charge_stops_at_failure(struct kunit *test)
 	test->priv = &calls;
 	kunit_activate_static_stub(test, page_pool_zc_charge_page,
 				   pp_zc_second_charge_fails);
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 3), 1U);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 3, 0), 1U);
 	kunit_deactivate_static_stub(test, page_pool_zc_charge_page);
 	KUNIT_EXPECT_EQ(test, calls, 2);
 
@@ -375,7 +375,7 @@ static void pp_zc_insert_failure_unmarks(struct kunit *test)
 
 	pages[0] = pp_zc_alloc(test, pool);
 	pages[1] = pp_zc_alloc(test, pool);
-	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2), 2U);
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2, 0), 2U);
 	get_page(pages[0]);
 	/* vm_insert_pages() mapped only the first page. */
 	page_pool_zc_commit(pages, 1, 2);
@@ -398,7 +398,7 @@ static void pp_zc_other_pages_pass_through(struct kunit *test)
 	pages[0] = alloc_page(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages[0]);
 	pages[1] = pp_zc_alloc(test, plain);
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 2), 2U);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 2, 0), 2U);
 	page_pool_zc_commit(pages, 2, 2);
 	KUNIT_EXPECT_EQ(test, pages[0]->memcg_data, 0UL);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[1]), 0UL);
@@ -418,7 +418,7 @@ static void pp_zc_plain_pool_unchanged(struct kunit *test)
 	 * free as it always did.
 	 */
 	KUNIT_EXPECT_FALSE(test, static_key_enabled(&page_pool_zc_key));
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1), 1U);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, 0), 1U);
 	get_page(page);
 	page_pool_zc_commit(&page, 1, 1);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);

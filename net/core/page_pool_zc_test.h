@@ -38,7 +38,7 @@ static inline struct page *pp_zc_alloc(struct kunit *test, struct page_pool *poo
 /* tcp_zerocopy_receive(): charge, vm_insert_pages() (+1 ref), commit. */
 static inline void pp_zc_map(struct kunit *test, struct page *page)
 {
-	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(&page, 1), 1U);
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(&page, 1, 0), 1U);
 	get_page(page);
 	page_pool_zc_commit(&page, 1, 1);
 }

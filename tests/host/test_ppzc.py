@@ -41,8 +41,9 @@ class Ppzc(unittest.TestCase):
         self.assertEqual(res["bad"], 0)
         self.assertEqual(res["copied"] + res["mapped"], res["bytes"])
 
-    def test_locked_receiver_verified(self):
-        tx, rc, out, err = self.stream(["-b", "4M", "-s", "3"], ["-b", "4M", "-s", "3", "-z", "-L"])
+    def test_locked_receiver_with_small_rcvbuf_verified(self):
+        tx, rc, out, err = self.stream(["-b", "4M", "-s", "3"],
+                                       ["-b", "4M", "-s", "3", "-z", "-L", "-B", "256K"])
         self.assertEqual((tx.returncode, rc), (0, 0), tx.stderr + err)
         self.assertEqual((json.loads(out)["bytes"], json.loads(out)["bad"]), (4 << 20, 0))
 
@@ -105,7 +106,8 @@ class Ppzc(unittest.TestCase):
                      ["send", "-H", "127.0.0.1", "-b", "1M", "-m", "fork"],
                      ["send", "-H", "127.0.0.1", "-b", "1M", "-g", "/tmp"],
                      ["recv", "-P", "1M"], ["send", "-H", "127.0.0.1", "-b", "1M", "-P", "x"],
-                     ["send", "-H", "127.0.0.1", "-b", "1M", "-L"]):
+                     ["send", "-H", "127.0.0.1", "-b", "1M", "-L"], ["recv", "-B", "0"],
+                     ["recv", "-B", "4097M"], ["send", "-H", "127.0.0.1", "-b", "1M", "-B", "1M"]):
             with self.subTest(args=args):
                 r = run([PPZC, *args])
                 self.assertEqual(r.returncode, 2)

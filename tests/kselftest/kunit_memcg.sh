@@ -5,7 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 
 cg=/sys/fs/cgroup/ppkit-kunit-$$
-mkdir "$cg" && echo $$ > "$cg/cgroup.procs" || exit 1
+# A limit for the cases that check the socket reserve against memory.max.
+mkdir "$cg" && echo 256M > "$cg/memory.max" && echo $$ > "$cg/cgroup.procs" || exit 1
 kunit_module page_pool_zc_memcg \
 	"$PPKIT_KIT/build/obj-${PPKIT_VARIANT:-debug}/net/core/page_pool_zc_memcg_test.ko"
 rc=$?

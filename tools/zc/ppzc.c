@@ -28,6 +28,8 @@
  *   -L      recv: mlockall(MCL_CURRENT) before listening, so that reclaim
  *           under a tight memory.max cannot take ppzc's own pages (a refault
  *           of its text would then OOM-kill it)
+ *   -B SIZE recv: SO_RCVBUF (forced past net.core.rmem_max when allowed),
+ *           which bounds the socket's share of the cgroup's memory
  *   -P RATE send: pace to RATE bytes per second until SIGUSR1 arrives
  *   -i IF   "pp": deltas of IF's ethtool counters named rx_pp_* from before
  *           the transfer to after release ("pp_held": to the held point);
@@ -70,6 +72,7 @@
 #include <fcntl.h>
 #include <infiniband/verbs.h>
 #include <liburing.h>
+#include <limits.h>
 #include <linux/errqueue.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -110,7 +113,7 @@ struct opts {
 	uint64_t seed;
 	uint64_t pace;
 	size_t chunk;
-	int mss;
+	int mss, rcvbuf;
 	int wait_s, hold_s;
 	enum mode mode;
 	bool v6, zc, shuffle, lock;
@@ -220,6 +223,17 @@ static void die(const char *what)
 	exit(2);
 }
 
+/* SO_RCVBUFFORCE passes net.core.rmem_max; without CAP_NET_ADMIN it is
+ * SO_RCVBUF, capped by it.
+ */
+static void set_rcvbuf(int fd, int bytes)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) &&
+	    (errno != EPERM ||
+	     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes))))
+		die("SO_RCVBUF");
+}
+
 static int tcp_socket(const struct opts *o, bool listener)
 {
 	struct addrinfo hints = {
@@ -246,6 +260,9 @@ static int tcp_socket(const struct opts *o, bool listener)
 			die("TCP_MAXSEG");
 		if (listener) {
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			/* Before listen(): the window scale depends on it. */
+			if (o->rcvbuf)
+				set_rcvbuf(fd, o->rcvbuf);
 			if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 1))
 				die("bind/listen");
 			break;
@@ -1173,6 +1190,7 @@ static void bad_args(const char *why)
 		fprintf(stderr, "ppzc: %s\n", why);
 	fprintf(stderr,
 		"usage: ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k] [-r] [-L]\n"
+		"                 [-B RCVBUF]\n"
 		"                 [-m map|vmsplice|fork|rdma|iouring] [-t SECONDS] [-S FILE]\n"
 		"                 [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]\n"
 		"       ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]\n"
@@ -1228,7 +1246,7 @@ int main(int argc, char **argv)
 	else
 		bad_args(NULL);
 	optind = 2;
-	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krLM:w:m:t:S:R:g:i:P:")) != -1) {
+	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krLB:M:w:m:t:S:R:g:i:P:")) != -1) {
 		switch (c) {
 		case '6':
 			o.v6 = true;
@@ -1239,6 +1257,14 @@ int main(int argc, char **argv)
 		case 'L':
 			o.lock = true;
 			break;
+		case 'B': {
+			uint64_t v = parse_size(optarg);
+
+			if (!v || v > INT_MAX)
+				bad_args("-B must be 1 to 2G-1 bytes");
+			o.rcvbuf = v;
+			break;
+		}
 		case 'H':
 			o.host = optarg;
 			break;
@@ -1308,7 +1334,7 @@ int main(int argc, char **argv)
 		bad_args("-m, -t, -S, -R, -g and -i are for recv");
 	if (!send && o.pace)
 		bad_args("-P is for send");
-	if (send && o.lock)
-		bad_args("-L is for recv");
+	if (send && (o.lock || o.rcvbuf))
+		bad_args("-L and -B are for recv");
 	return send ? do_send(&o) : do_recv(&o);
 }

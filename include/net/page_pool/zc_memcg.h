@@ -53,7 +53,8 @@ int page_pool_zc_init(struct page_pool *pool);
 void page_pool_zc_destroy(struct page_pool *pool);
 bool page_pool_zc_park(struct page_pool *pool, netmem_ref netmem);
 void page_pool_zc_unmapped(struct page_pool *pool, netmem_ref netmem);
-unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr);
+unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr,
+				   size_t reserve);
 void __page_pool_zc_commit(struct page **pages, unsigned int nr_mapped,
 			   unsigned int nr_charged);
 
@@ -61,21 +62,26 @@ void __page_pool_zc_commit(struct page **pages, unsigned int nr_mapped,
  * page_pool_zc_charge() - charge pages about to be mapped to user space
  * @pages: pages collected by TCP_ZEROCOPY_RECEIVE
  * @nr: number of pages
+ * @reserve: bytes the memcg must still have room for once the pages are
+ *	charged (the socket's receive budget), or 0
  *
  * Charges every page of an opted-in pool to the memcg of current, before
  * vm_insert_pages() so that file_mapped lands in that memcg. Stops at the
  * first page whose charge fails. Pages of other pools, and any other page,
- * pass uncharged.
+ * pass uncharged. @reserve is charged before the pages and given back after
+ * them: pages that would leave the memcg less room than that are not
+ * charged, so that the socket's own charges, which may OOM-kill in process
+ * context, still fit under memory.max.
  *
  * Context: process context, may sleep (reclaim).
  * Return: the number of leading pages that may be mapped.
  */
 static inline unsigned int page_pool_zc_charge(struct page **pages,
-					       unsigned int nr)
+					       unsigned int nr, size_t reserve)
 {
 	if (!static_branch_unlikely(&page_pool_zc_key))
 		return nr;
-	return __page_pool_zc_charge(pages, nr);
+	return __page_pool_zc_charge(pages, nr, reserve);
 }
 
 /**
@@ -133,7 +139,7 @@ static inline void page_pool_zc_unmapped(struct page_pool *pool,
 }
 
 static inline unsigned int page_pool_zc_charge(struct page **pages,
-					       unsigned int nr)
+					       unsigned int nr, size_t reserve)
 {
 	return nr;
 }

@@ -1,29 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# memory.max 512 KiB above the baseline: a 256 MiB zero-copy transfer
-# completes with every byte verified; the charges that do not fit fail and
-# those bytes are copied instead; no OOM kill.
-source "$(dirname "$0")/../lib.sh"
+# memory.max 2.25 MiB above the baseline, the receiver's socket buffer
+# 2 MiB (SO_RCVBUF 1 MiB): a 256 MiB zero-copy transfer completes with every
+# byte verified; the page charges that would leave the socket less room than
+# its receive buffer fail and those bytes are copied instead; no OOM kill.
+source "$(dirname "$0")/lib.sh"
 
 out=$(mktemp)
 trap 'dev_pair_del; rx_cgroup_del; rm -f "$out"' EXIT
 
 ktap_print_header
-ktap_set_plan 3
+ktap_set_plan 4
 
 dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
 	ktap_exit_fail_msg "cannot set up the device pair"
 
 bytes=$((${PPKIT_MAX_MIB:-256} * MIB))
-# A 2 MiB mapping window and the socket's memory reach a limit 512 KiB above
-# the baseline, taken with the receiver started (its own pages count).
-# Keeping every mapping (-k) would OOM-kill instead: new page tables are
-# charged too, and they may invoke the OOM killer.
+# Whatever the kit does, a receiver at its limit is OOM-killed if reclaim
+# evicts its text (refault) or its socket outgrows the headroom (the
+# socket's charge in process context): it locks its pages (-L) and bounds
+# its receive buffer (-B). The baseline is taken with it started.
 window=$((${PPKIT_MAX_WINDOW_KIB:-2048} * 1024))
-rx_run "$out" -b $bytes -z -c $window -L
+rx_run "$out" -b $bytes -z -c $window -L -B ${PPKIT_MAX_RCVBUF_KIB:-1024}K
 rx_listening 4242 || ktap_exit_fail_msg "receiver did not start"
 base=$(cat "$RX_CG/memory.current")
-limit=$((base + ${PPKIT_MAX_HEADROOM_KIB:-512} * 1024))
+limit=$((base + ${PPKIT_MAX_HEADROOM_KIB:-2304} * 1024))
 echo $limit > "$RX_CG/memory.max"
 ktap_print_msg "baseline $base, memory.max $limit"
 tx_run $bytes
@@ -38,6 +39,9 @@ ktap_test_result "$bytes bytes under memory.max $limit, none corrupt" \
 	test $rc -eq 0 -a "${got:-none}" = $bytes -a "${bad:-none}" = 0
 ktap_test_result "charges failed and fell back to copy (${fails:-no} failures, $(json_get "$out" copied) bytes copied)" \
 	test "${fails:-0}" -gt 0
+mapped=$(json_get "$out" mapped)
+ktap_test_result "the rest still mapped: ${mapped:-no} bytes, over half" \
+	test "${mapped:-0}" -gt $((bytes / 2))
 ktap_test_result "no OOM kill" \
 	test "$(awk '$1 == "oom_kill" { print $2 }' "$RX_CG/memory.events")" = 0
 ktap_finished
