@@ -73,16 +73,18 @@ void __page_pool_zc_commit(struct page **pages, unsigned int nr_mapped,
  * charged, so that the socket's own charges, which may OOM-kill in process
  * context, still fit under memory.max.
  *
+ * A macro, so that @reserve is computed only while an opted-in pool exists.
+ *
  * Context: process context, may sleep (reclaim).
  * Return: the number of leading pages that may be mapped.
  */
-static inline unsigned int page_pool_zc_charge(struct page **pages,
-					       unsigned int nr, size_t reserve)
-{
-	if (!static_branch_unlikely(&page_pool_zc_key))
-		return nr;
-	return __page_pool_zc_charge(pages, nr, reserve);
-}
+#define page_pool_zc_charge(pages, nr, reserve) ({			\
+	unsigned int __pp_zc_nr = (nr);					\
+									\
+	static_branch_unlikely(&page_pool_zc_key) ?			\
+		__page_pool_zc_charge(pages, __pp_zc_nr, reserve) :	\
+		__pp_zc_nr;						\
+})
 
 /**
  * page_pool_zc_commit() - record which charged pages were mapped
