@@ -22,7 +22,7 @@ s0=$(ip netns exec ppb ethtool -S "$NSIM_B")
 pids=()
 for i in $(seq $flows); do
 	rx_run "$dir/$i" -p $((5000 + i)) -s $((RANDOM + 1)) -b $bytes -z -k -r
-	pids+=($RX_PID)
+	pids+=("$RX_PID")
 done
 for i in $(seq $flows); do
 	seed=$(ps -o args= -p "${pids[$((i - 1))]}" | sed -n 's/.* -s \([0-9]*\).*/\1/p')

@@ -36,7 +36,7 @@ rx_zc_memcg off
 # The replaced opted-in pools stay listed until their last in-flight page
 # comes back (the deferred-release work runs every second).
 # ktap_test_result word-splits its command: compare counts, not text.
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	nl=$(ip netns exec ppb "$PPNL" page-pool-stats "$ifindex")
 	pools=$(echo "$nl" | grep -c '^id ')
 	with_zc=$(echo "$nl" | grep -vc ' none$')

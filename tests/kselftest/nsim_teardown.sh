@@ -67,7 +67,7 @@ wait $RX_PID
 ktap_test_result "device removed while mapped: receiver verified every byte" \
 	test "$(json_get "$out" bad)" = 0 -a "$(json_get "$out" bytes)" = $bytes
 left=0
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	left=0
 	for id in $pools; do
 		"$PPNL" page-pools | grep -q "^id $id " && left=$((left + 1))
