@@ -18,6 +18,17 @@ def summarise(text, name="t"):
     return r.returncode, lines[:-1], lines[-1]
 
 
+# KUnit's parameterised case: a nested document with no plan line.
+PARAM_CASE_START = ("KTAP version 1\n"
+                    "1..1\n"
+                    "    KTAP version 1\n"
+                    "    # Subtest: suite\n"
+                    "    1..1\n"
+                    "        KTAP version 1\n"
+                    "        # Subtest: param_case\n"
+                    "        ok 1 first param\n")
+
+
 class Tap(unittest.TestCase):
     def test_all_pass(self):
         rc, lines, total = summarise("""\
@@ -94,19 +105,10 @@ class Tap(unittest.TestCase):
         self.assertIn("FAIL t # no plan line (1..N)", lines)
 
     def test_parameterised_subtest_without_plan(self):
-        rc, lines, total = summarise("""\
-            KTAP version 1
-            1..1
-                KTAP version 1
-                # Subtest: suite
-                1..1
-                    KTAP version 1
-                    # Subtest: param_case
-                    ok 1 first param
-                    not ok 2 second param
-                not ok 1 param_case
-            not ok 1 suite
-            """)
+        rc, lines, total = summarise(PARAM_CASE_START +
+                                     "        not ok 2 second param\n"
+                                     "    not ok 1 param_case\n"
+                                     "not ok 1 suite\n")
         self.assertEqual(rc, 1)
         self.assertEqual(lines, ["PASS t:suite:param_case:first param",
                                  "FAIL t:suite:param_case:second param # failed"])
@@ -114,16 +116,7 @@ class Tap(unittest.TestCase):
 
     def test_parameterised_subtest_cut_off(self):
         # No plan and no result line of its own: it did not end.
-        rc, lines, _ = summarise("""\
-            KTAP version 1
-            1..1
-                KTAP version 1
-                # Subtest: suite
-                1..1
-                    KTAP version 1
-                    # Subtest: param_case
-                    ok 1 first param
-            """)
+        rc, lines, _ = summarise(PARAM_CASE_START)
         self.assertEqual(rc, 1)
         self.assertIn("FAIL t:param_case # no result line for this subtest (crashed mid-run?)", lines)
         self.assertIn("FAIL t:suite # no result line for this subtest (crashed mid-run?)", lines)

@@ -79,6 +79,15 @@ dev_pair_del()
 	fi
 }
 
+# zc_setup: the usual test bed: the device pair at MTU 4148 (a 4096-byte
+# payload per segment), the receiver's cgroup, rx-zc-memcg and
+# tcp-data-split on. Bails out of the test if any of it fails.
+zc_setup()
+{
+	dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
+		ktap_exit_fail_msg "cannot set up the device pair"
+}
+
 # rx_split on|off: tcp-data-split on the receiving port. ethtool 6.1 does not
 # know the parameter; ppnl sends the same ethtool netlink request.
 rx_split()

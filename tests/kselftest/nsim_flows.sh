@@ -13,8 +13,7 @@ trap 'dev_pair_del; rx_cgroup_del; rm -rf "$dir"' EXIT
 ktap_print_header
 ktap_set_plan 4
 
-dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
-	ktap_exit_fail_msg "cannot set up the device pair"
+zc_setup
 
 bytes=$((2 * MIB))
 base=$(cg_nonfile "$RX_CG")

@@ -11,8 +11,7 @@ trap 'dev_pair_del; rx_cgroup_del; rm -f "$out"' EXIT
 ktap_print_header
 ktap_set_plan 4
 
-dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
-	ktap_exit_fail_msg "cannot set up the device pair"
+zc_setup
 
 # The sender is paced (256 KiB/s) while the toggles run, so that every one
 # of them lands under traffic however fast this machine is, then let go.
