@@ -1,29 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Page-pool pages mapped by TCP_ZEROCOPY_RECEIVE: memcg charge, parking, and
- * the "held only by driver" callback from the put_page() family.
+ * the hand-back to the pool when the last reference goes.
  *
  * State of a page of an opted-in pool, in pp_magic (include/linux/mm.h):
  *
- *   0 --mapped--> MAPPED --skb freed, user still maps--> MAPPED|PARKED
- *   ^               |                                          |
- *   +---------------+---- refcount back to the pool's 1: ------+
- *                         uncharge; if PARKED, recycle
+ *   0 --charge, map--> MAPPED --skb freed, user holds it--> MAPPED|PARKED
+ *   ^                    |                                        |
+ *   +--------------------+ skb freed, the pool holds it alone:    |
+ *   |                      uncharge, recycle as usual             |
+ *   +---------------------------------------------- refcount 0: --+
+ *                              uncharge, refcount 1, ring (or release)
  *
- * The skb side (page_pool) and the mm side (put_page and friends) race, so
- * every transition is a cmpxchg of pp_magic and whoever clears the state
- * owns the uncharge and the recycle. The mm side acts only on a page whose
- * refcount is the pool's 1: a mapping, a pin, a pipe buffer or a forked
- * child's PTE each hold a reference of their own.
+ * Until a page is parked its pool holds a reference and only the pool side
+ * changes its state. Parking drops that reference: from then on the page is
+ * user space's, and whoever takes its refcount to zero, which happens once,
+ * owns it and hands it back (the mm's zero paths in mm/swap.c, or the pool
+ * itself if user space let go first). Nothing else reads the state, so a
+ * non-final put runs nothing new and no stale trigger exists. Only the
+ * claim is contended (the same page in two batches, or mapped by two
+ * sockets through shared frags): it is a test-and-set.
  */
 
 #include <linux/err.h>
+#include <linux/llist.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/sysctl.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
+#include <net/net_namespace.h>
 #include <net/netdev_rx_queue.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/zc_memcg.h>
@@ -36,14 +45,21 @@
  */
 #define PP_ZC_CHARGE_GFP	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
+/* TCP_ZEROCOPY_PAGE_BATCH_SIZE: the pages of one vm_insert_pages() call. */
+#define PP_ZC_BATCH_MAX		32
+
+/* On while a PP_FLAG_ZC_MEMCG pool exists or net.core.zerocopy_rx_strict is
+ * set.
+ */
 DEFINE_STATIC_KEY_FALSE(page_pool_zc_key);
 EXPORT_SYMBOL(page_pool_zc_key);
 
-static const struct page_pool_zc_ops page_pool_zc_default_ops = {
-	.driver_only = page_pool_zc_driver_only,
-};
+static int page_pool_zc_strict;
+static DEFINE_MUTEX(page_pool_zc_strict_lock);
 
-/* The zero-copy state of a pool page, or NULL if the page is not one. */
+/* The zero-copy state of a pool page, or NULL if the page is not one. The
+ * caller holds the page in an skb, which keeps its pool.
+ */
 static struct page_pool_zc *page_pool_zc_of(struct page *page)
 {
 	if (!page_pool_page_is_pp(page))
@@ -51,269 +67,268 @@ static struct page_pool_zc *page_pool_zc_of(struct page *page)
 	return READ_ONCE(page->pp)->zc;
 }
 
-/* Set @bits if the state is exactly @from; false if it was not. */
-static bool page_pool_zc_move(struct page *page, unsigned long from,
-			      unsigned long bits)
+static void page_pool_zc_update(struct page *page, unsigned long clear,
+				unsigned long set)
 {
 	unsigned long old = READ_ONCE(page->pp_magic);
 
-	do {
-		if ((old & PP_ZC_STATE_MASK) != from)
-			return false;
-	} while (!try_cmpxchg(&page->pp_magic, &old, old | bits));
-	return true;
+	while (!try_cmpxchg(&page->pp_magic, &old, (old & ~clear) | set))
+		;
 }
 
-/* Clear the state; return what it was (0: someone else owns the page). */
-static unsigned long page_pool_zc_clear(struct page *page)
+/* Set PP_ZC_MAPPED unless it is set already; true if this call set it. */
+static bool page_pool_zc_claim(struct page *page)
 {
 	unsigned long old = READ_ONCE(page->pp_magic);
 
 	do {
-		if (!(old & PP_ZC_STATE_MASK))
-			return 0;
-	} while (!try_cmpxchg(&page->pp_magic, &old,
-			      old & ~PP_ZC_STATE_MASK));
-	return old & PP_ZC_STATE_MASK;
+		if (old & PP_ZC_MAPPED)
+			return false;
+	} while (!try_cmpxchg(&page->pp_magic, &old, old | PP_ZC_MAPPED));
+	return true;
 }
 
 static void page_pool_zc_uncharge(struct page_pool_zc *zc, struct page *page)
 {
-	memcg_kmem_uncharge_page(page, 0);
+	if (!page->memcg_data)
+		return;
+	memcg_kmem_uncharge_zc_page(page);
 	this_cpu_inc(zc->stats->uncharged);
 }
 
-/*
- * Hand a parked page back: to the ring, or to the page allocator when the
- * pool is going away or its ring is full. Counters move first: once the
- * page is handed over, the pool may be freed.
+/* A parked page's pp_ref_count is unused while its refcount is zero: it
+ * links the page into the deferral list.
  */
-static void page_pool_zc_recycle(struct page_pool_zc *zc, struct page *page)
+static struct llist_node *page_pool_zc_node(struct page *page)
 {
-	struct page_pool *pool = zc->pool;
+	BUILD_BUG_ON(sizeof(page->pp_ref_count) < sizeof(struct llist_node));
+	return (struct llist_node *)&page->pp_ref_count;
+}
+
+static struct page *page_pool_zc_node_page(struct llist_node *node)
+{
+	return container_of((atomic_long_t *)node, struct page, pp_ref_count);
+}
+
+/*
+ * Give a parked page at refcount zero back to its pool as a plain pool page:
+ * into the ring, or to the page allocator when the pool is going away, the
+ * ring is full or the page came from the reserves. Not in hardirq (the
+ * ring's lock is BH-only). Counters move first: once the page is handed
+ * over, the pool may be freed.
+ */
+static void page_pool_zc_recycle(struct page_pool *pool, struct page *page)
+{
+	struct page_pool_zc *zc = pool->zc;
 	netmem_ref netmem = page_to_netmem(page);
 
-	if (!READ_ONCE(pool->destroy_cnt)) {
+	page_pool_zc_update(page, PP_ZC_STATE_MASK, 0);
+	atomic_long_set(&page->pp_ref_count, 1);
+	set_page_count(page, 1);
+	if (!READ_ONCE(pool->destroy_cnt) && !page_is_pfmemalloc(page)) {
 		this_cpu_inc(zc->stats->recycled);
 		if (page_pool_zc_ring_put(pool, netmem))
 			return;
 		this_cpu_dec(zc->stats->recycled);
 	}
 	this_cpu_inc(zc->stats->released);
-	page_pool_return_page(pool, netmem);
+	page_pool_zc_return_page(pool, netmem);
 }
 
 static void page_pool_zc_deferred_work(struct work_struct *work)
 {
 	struct page_pool_zc *zc = container_of(work, struct page_pool_zc, work);
-	struct page *page;
+	struct llist_node *node, *next;
 
-	while ((page = ptr_ring_consume_any(&zc->deferred)))
-		page_pool_zc_recycle(zc, page);
-}
-
-/**
- * page_pool_zc_driver_only() - default "held only by driver" callback
- * @pool: the pool @page belongs to
- * @page: a page whose refcount dropped to the pool's single reference
- *
- * Uncharges the page if it is still charged and, if its pool parked it,
- * recycles it into the pool's ring (or releases it if the pool is being
- * destroyed). With interrupts off the recycle waits for a workqueue. Does
- * nothing for a page that is not driver-only or is in no zero-copy state.
- *
- * Context: any but NMI; does not sleep.
- */
-void page_pool_zc_driver_only(struct page_pool *pool, struct page *page)
-{
-	struct page_pool_zc *zc = pool->zc;
-	unsigned long was;
-
-	/* A stale trigger (a transient reference came and went) may find the
-	 * page mapped again by now; only a page held by its pool alone is
-	 * ours to move.
+	/* Once the last page is back, neither its pool nor zc may be
+	 * touched: next is read before the page is handed over.
 	 */
-	if (page_ref_count(page) != 1)
-		return;
-	was = page_pool_zc_clear(page);
-	if (!was)
-		return;
-	page_pool_zc_uncharge(zc, page);
-	if (!(was & PP_ZC_PARKED))
-		return;
-	if (in_hardirq() || irqs_disabled()) {
-		if (!ptr_ring_produce_any(&zc->deferred, page)) {
-			schedule_work(&zc->work);
-			return;
-		}
-		this_cpu_inc(zc->stats->released);
-		page_pool_return_page(pool, page_to_netmem(page));
-		return;
+	llist_for_each_safe(node, next, llist_del_all(&zc->deferred)) {
+		struct page *page = page_pool_zc_node_page(node);
+
+		page_pool_zc_recycle(page->pp, page);
 	}
-	page_pool_zc_recycle(zc, page);
 }
-EXPORT_SYMBOL(page_pool_zc_driver_only);
 
 /**
- * page_pool_zc_put_refs() - drop references of a page in a zero-copy state
- * @folio: an order-0 page-pool folio with PP_ZC_MAPPED or PP_ZC_PARKED set
- * @refs: references to drop
+ * page_pool_zc_hand_back() - take back a parked page whose last reference went
+ * @folio: an order-0 page-pool folio with PP_ZC_PARKED set, refcount zero
  *
- * Called instead of the plain reference drop by folio_put(),
- * folio_put_refs() and folios_put_refs() when page_pool_zc_folio() says
- * so. If only the pool's reference is left, runs the pool's callback.
+ * Called instead of freeing the folio by the zero paths of the put_page()
+ * family (__folio_put(), folios_put_refs()), and by the pool if it drops
+ * the last reference itself. The caller owns the page: nobody else can hold
+ * or take a reference. Uncharges it and recycles it into its pool; in
+ * hardirq or with interrupts off, the recycle is deferred to a work item.
+ *
+ * Context: any context but NMI.
  */
-void page_pool_zc_put_refs(struct folio *folio, int refs)
+void page_pool_zc_hand_back(struct folio *folio)
 {
 	struct page *page = &folio->page;
-	struct page_pool_zc *zc;
-	int left;
+	struct page_pool *pool = page->pp;	/* in flight: the pool stays */
+	struct page_pool_zc *zc = pool->zc;
 
-	left = folio_ref_sub_return(folio, refs);
-	if (!left) {
-		/* The page left its pool while we were dropping. */
-		__folio_put(folio);
-		return;
-	}
-	if (left != 1)
-		return;
-	/* The pool is freed only after an RCU grace period (see
-	 * page_pool_zc_destroy()), so a stale look at page->pp is safe.
+	page_pool_zc_uncharge(zc, page);
+	/* The ring's producer lock and the DMA index xarray are BH locks,
+	 * which sleep on PREEMPT_RT.
 	 */
-	rcu_read_lock();
-	zc = page_pool_zc_of(page);
-	if (zc && (READ_ONCE(page->pp_magic) & PP_ZC_STATE_MASK))
-		zc->ops->driver_only(zc->pool, page);
-	rcu_read_unlock();
-}
-EXPORT_SYMBOL(page_pool_zc_put_refs);
-
-/* Charge one page to the memcg of current; 0 or -ENOMEM. */
-int page_pool_zc_charge_page(struct page *page)
-{
-	KUNIT_STATIC_STUB_REDIRECT(page_pool_zc_charge_page, page);
-	return memcg_kmem_charge_page(page, PP_ZC_CHARGE_GFP, 0);
-}
-
-/*
- * Charge @reserve bytes to current's memcg until the pages are charged:
- * NULL if current is not charged (root memcg, cgroup.memory=nokmem),
- * ERR_PTR(-ENOMEM) if the reserve does not fit.
- */
-static struct obj_cgroup *page_pool_zc_reserve(size_t reserve)
-{
-	struct obj_cgroup *objcg;
-
-	if (!reserve || !memcg_kmem_online())
-		return NULL;
-	objcg = get_obj_cgroup_from_current();
-	if (objcg && obj_cgroup_charge(objcg, PP_ZC_CHARGE_GFP, reserve)) {
-		obj_cgroup_put(objcg);
-		return ERR_PTR(-ENOMEM);
+	if (unlikely(in_hardirq() || irqs_disabled() ||
+		     (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible()))) {
+		/* Once on the list the page may be recycled and its pool
+		 * freed at once; zc outlives the pool by a grace period.
+		 */
+		rcu_read_lock();
+		if (llist_add(page_pool_zc_node(page), &zc->deferred))
+			schedule_work(&zc->work);
+		rcu_read_unlock();
+		return;
 	}
-	return objcg;
+	page_pool_zc_recycle(pool, page);
+}
+
+/**
+ * page_pool_zc_release() - the pool's last pp reference to a page is gone
+ * @pool: the page's pool
+ * @netmem: the page
+ *
+ * A mapped page that only its pool holds is uncharged and recycled or
+ * released as usual. One that user space still holds is parked: it stays
+ * marked, in flight and DMA-mapped, and the pool drops its own reference,
+ * so that the last user reference hands it back.
+ *
+ * Return: true if the page was parked and the caller must leave it alone.
+ */
+bool page_pool_zc_release(struct page_pool *pool, netmem_ref netmem)
+{
+	struct page *page;
+
+	if (!pool->zc || netmem_is_net_iov(netmem))
+		return false;
+	page = netmem_to_page(netmem);
+	if (!(READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
+		return false;
+	if (page_ref_count(page) == 1) {
+		/* Unmapped before its skb went: a plain pool page again. */
+		page_pool_zc_uncharge(pool->zc, page);
+		page_pool_zc_update(page, PP_ZC_STATE_MASK, 0);
+		return false;
+	}
+	page_pool_zc_update(page, 0, PP_ZC_PARKED);
+	this_cpu_inc(pool->zc->stats->parked);
+	/* Fully ordered: whoever sees zero sees PARKED. */
+	if (page_ref_dec_and_test(page))
+		page_pool_zc_hand_back(page_folio(page));
+	return true;
+}
+
+/* Charge @nr pages to the memcg of current, leaving @headroom pages. */
+int page_pool_zc_charge_pages(struct page **pages, unsigned int nr,
+			      unsigned long headroom)
+{
+	KUNIT_STATIC_STUB_REDIRECT(page_pool_zc_charge_pages, pages, nr,
+				   headroom);
+	return memcg_kmem_charge_zc_pages(pages, nr, headroom,
+					  PP_ZC_CHARGE_GFP);
 }
 
 unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr,
-				   size_t reserve)
+				   bool pp_refs, size_t headroom,
+				   unsigned long *claimed)
 {
-	struct obj_cgroup *objcg = NULL;
-	bool reserved = false;
-	unsigned int i;
+	bool strict = READ_ONCE(page_pool_zc_strict);
+	struct page *batch[PP_ZC_BATCH_MAX];
+	unsigned int i, n = 0, first = 0;
 
+	*claimed = 0;
+	if (WARN_ON_ONCE(nr > PP_ZC_BATCH_MAX))
+		nr = PP_ZC_BATCH_MAX;
+	/* Without pool references the skb does not keep the pages in their
+	 * pool: the pool may let go of them at any time.
+	 */
+	if (!pp_refs)
+		return strict ? 0 : nr;
 	for (i = 0; i < nr; i++) {
 		struct page *page = pages[i];
-		struct page_pool_zc *zc = page_pool_zc_of(page);
 
-		if (!zc || (READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
-			continue;
-		/* Taken at the first page that needs a charge, not before. */
-		if (!reserved) {
-			reserved = true;
-			objcg = page_pool_zc_reserve(reserve);
-			if (IS_ERR(objcg)) {
-				objcg = NULL;
-				this_cpu_inc(zc->stats->charge_fail);
+		if (!page_pool_zc_of(page)) {
+			if (strict)
 				break;
-			}
+			continue;
 		}
-		if (page_pool_zc_charge_page(page)) {
-			this_cpu_inc(zc->stats->charge_fail);
-			break;
+		if (!page_pool_zc_claim(page)) {
+			/* Mapped before, and still its pool's to manage. */
+			if (strict && !page->memcg_data)
+				break;
+			continue;
 		}
+		if (!n)
+			first = i;
+		batch[n++] = page;
+		*claimed |= BIT(i);
 	}
-	if (objcg) {
-		obj_cgroup_uncharge(objcg, reserve);
-		obj_cgroup_put(objcg);
+	if (!n)
+		return i;
+
+	if (page_pool_zc_charge_pages(batch, n, headroom >> PAGE_SHIFT) ||
+	    (strict && !batch[0]->memcg_data)) {
+		/* Not charged: a failure, or current is not charged at all
+		 * (root cgroup, nokmem) and only charged pages may be mapped.
+		 */
+		while (n--) {
+			this_cpu_inc(page_pool_zc_of(batch[n])->stats->charge_fail);
+			page_pool_zc_update(batch[n], PP_ZC_MAPPED, 0);
+		}
+		*claimed = 0;
+		return first;
 	}
 	return i;
 }
 EXPORT_SYMBOL_IF_KUNIT(__page_pool_zc_charge);
 
 void __page_pool_zc_commit(struct page **pages, unsigned int nr_mapped,
-			   unsigned int nr_charged)
+			   unsigned int nr_charged, unsigned long claimed)
 {
 	unsigned int i;
 
-	for (i = 0; i < nr_charged; i++) {
+	for_each_set_bit(i, &claimed, nr_charged) {
 		struct page *page = pages[i];
 		struct page_pool_zc *zc = page_pool_zc_of(page);
 
-		if (!zc)
-			continue;
-		if (i >= nr_mapped) {
-			/* Charged, then vm_insert_pages() did not map it. */
-			if (!(READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
-				memcg_kmem_uncharge_page(page, 0);
+		if (i < nr_mapped) {
+			if (page->memcg_data)
+				this_cpu_inc(zc->stats->mapped);
+			else
+				this_cpu_inc(zc->stats->nocharge);
 			continue;
 		}
-		/* Marked only now, after the PTE holds its reference: until
-		 * here a 2->1 drop is no unmap of ours.
-		 */
-		if (page_pool_zc_move(page, 0, PP_ZC_MAPPED))
-			this_cpu_inc(zc->stats->mapped);
+		/* Claimed, then vm_insert_pages() did not map it. */
+		memcg_kmem_uncharge_zc_page(page);
+		page_pool_zc_update(page, PP_ZC_MAPPED, 0);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(__page_pool_zc_commit);
 
-/**
- * page_pool_zc_park() - keep a user-mapped page when its skb lets go of it
- * @pool: the page's pool
- * @netmem: a page whose last pp reference was just dropped, refcount > 1
- *
- * Return: true if the page is mapped and charged and now parked: it stays
- * in flight, marked and DMA-mapped, until the mm side gives it back.
- */
-bool page_pool_zc_park(struct page_pool *pool, netmem_ref netmem)
+bool page_pool_zc_all_parked(const struct page_pool *pool, int inflight)
 {
-	struct page *page;
+	struct page_pool_zc_stats s = {};
 
-	if (!pool->zc || netmem_is_net_iov(netmem))
+	if (!pool->zc)
 		return false;
-	page = netmem_to_page(netmem);
-	if (!page_pool_zc_move(page, PP_ZC_MAPPED, PP_ZC_PARKED))
-		return false;
-	this_cpu_inc(pool->zc->stats->parked);
-	return true;
+	page_pool_zc_get_stats(pool, &s);
+	return inflight <= (s64)(s.parked - s.recycled - s.released);
 }
 
-/**
- * page_pool_zc_unmapped() - a page the pool is about to recycle or release
- * @pool: the page's pool
- * @netmem: the page
- *
- * Uncharges a page whose mapping went away without the callback seeing it
- * (unmapped while its skb still held it, in the window before it was marked).
- */
-void page_pool_zc_unmapped(struct page_pool *pool, netmem_ref netmem)
+static void page_pool_zc_free_work(struct work_struct *work)
 {
-	struct page *page;
+	struct page_pool_zc *zc = container_of(to_rcu_work(work),
+					       struct page_pool_zc, free_work);
 
-	if (!pool->zc || netmem_is_net_iov(netmem))
-		return;
-	page = netmem_to_page(netmem);
-	if (page_pool_zc_clear(page))
-		page_pool_zc_uncharge(pool->zc, page);
+	/* No page is in flight: only an empty run may still be queued. */
+	cancel_work_sync(&zc->work);
+	WARN_ON_ONCE(!llist_empty(&zc->deferred));
+	free_percpu(zc->stats);
+	kfree(zc);
+	static_branch_dec(&page_pool_zc_key);
 }
 
 int page_pool_zc_init(struct page_pool *pool)
@@ -322,7 +337,7 @@ int page_pool_zc_init(struct page_pool *pool)
 
 	if (!(pool->slow.flags & PP_FLAG_ZC_MEMCG))
 		return 0;
-	/* Parking and the callback work on whole order-0 pages. */
+	/* Parking and the hand-back work on whole order-0 pages. */
 	if (pool->p.order || (pool->slow.flags & PP_FLAG_ALLOW_UNREADABLE_NETMEM))
 		return -EINVAL;
 
@@ -330,22 +345,16 @@ int page_pool_zc_init(struct page_pool *pool)
 	if (!zc)
 		return -ENOMEM;
 	zc->stats = alloc_percpu(struct page_pool_zc_stats);
-	if (!zc->stats)
-		goto err_free;
-	if (ptr_ring_init(&zc->deferred, PP_ZC_DEFER_RING, GFP_KERNEL))
-		goto err_stats;
+	if (!zc->stats) {
+		kfree(zc);
+		return -ENOMEM;
+	}
+	init_llist_head(&zc->deferred);
 	INIT_WORK(&zc->work, page_pool_zc_deferred_work);
-	zc->pool = pool;
-	zc->ops = pool->slow.zc_ops ?: &page_pool_zc_default_ops;
+	INIT_RCU_WORK(&zc->free_work, page_pool_zc_free_work);
 	pool->zc = zc;
 	static_branch_inc(&page_pool_zc_key);
 	return 0;
-
-err_stats:
-	free_percpu(zc->stats);
-err_free:
-	kfree(zc);
-	return -ENOMEM;
 }
 
 void page_pool_zc_destroy(struct page_pool *pool)
@@ -354,18 +363,12 @@ void page_pool_zc_destroy(struct page_pool *pool)
 
 	if (!zc)
 		return;
-	/* No page is in flight any more, so nothing is parked or deferred;
-	 * wait for a deferred run still draining, and for callbacks that
-	 * looked up this pool from a page just before it left.
-	 */
-	cancel_work_sync(&zc->work);
-	synchronize_rcu();
-	WARN_ON_ONCE(!ptr_ring_empty_any(&zc->deferred));
-	ptr_ring_cleanup(&zc->deferred, NULL);
-	free_percpu(zc->stats);
-	kfree(zc);
 	pool->zc = NULL;
-	static_branch_dec(&page_pool_zc_key);
+	/* The hand-back that deferred the pool's last page may not have
+	 * scheduled zc->work yet: free zc after a grace period, no
+	 * synchronize_rcu() here (under rtnl, per pool).
+	 */
+	queue_rcu_work(system_wq, &zc->free_work);
 }
 
 void page_pool_zc_get_stats(const struct page_pool *pool,
@@ -384,5 +387,49 @@ void page_pool_zc_get_stats(const struct page_pool *pool,
 		sum->uncharged += s->uncharged;
 		sum->recycled += s->recycled;
 		sum->released += s->released;
+		sum->nocharge += s->nocharge;
 	}
 }
+
+/* net.core.zerocopy_rx_strict: 1 maps only charged pages (the key must be
+ * on for that even without an opted-in pool), 0 also maps pages that
+ * cannot be charged, uncharged.
+ */
+static int page_pool_zc_strict_handler(const struct ctl_table *table,
+				       int write, void *buffer, size_t *lenp,
+				       loff_t *ppos)
+{
+	int old, ret;
+
+	mutex_lock(&page_pool_zc_strict_lock);
+	old = page_pool_zc_strict;
+	ret = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+	if (!ret && write && old != page_pool_zc_strict) {
+		if (page_pool_zc_strict)
+			static_branch_inc(&page_pool_zc_key);
+		else
+			static_branch_dec(&page_pool_zc_key);
+	}
+	mutex_unlock(&page_pool_zc_strict_lock);
+	return ret;
+}
+
+static struct ctl_table page_pool_zc_sysctl[] = {
+	{
+		.procname	= "zerocopy_rx_strict",
+		.data		= &page_pool_zc_strict,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= page_pool_zc_strict_handler,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+};
+
+static int __init page_pool_zc_sysctl_init(void)
+{
+	if (!register_net_sysctl(&init_net, "net/core", page_pool_zc_sysctl))
+		return -ENOMEM;
+	return 0;
+}
+late_initcall(page_pool_zc_sysctl_init);

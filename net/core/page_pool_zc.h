@@ -1,25 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Internals of net/core/page_pool_zc.c shared with its KUnit suite. */
+/* Internals of net/core/page_pool_zc.c shared with its KUnit suites. */
 #ifndef __PAGE_POOL_ZC_H
 #define __PAGE_POOL_ZC_H
 
-#include <linux/ptr_ring.h>
+#include <linux/llist.h>
 #include <linux/workqueue.h>
 #include <net/page_pool/types.h>
 
-/* Parked pages whose last user reference went with interrupts off wait
- * here for process context; past this many they are released instead.
+/**
+ * struct page_pool_zc - zero-copy state of a PP_FLAG_ZC_MEMCG pool
+ * @deferred: parked pages handed back with interrupts off, for @work
+ * @work: recycles @deferred in process context
+ * @free_work: frees this after an RCU grace period once the pool is gone
+ * @stats: the counters
  */
-#define PP_ZC_DEFER_RING	256
-
 struct page_pool_zc {
-	struct page_pool *pool;
-	const struct page_pool_zc_ops *ops;
-	struct ptr_ring deferred;
+	struct llist_head deferred;
 	struct work_struct work;
+	struct rcu_work free_work;
 	struct page_pool_zc_stats __percpu *stats;
 };
 
-int page_pool_zc_charge_page(struct page *page);
+int page_pool_zc_charge_pages(struct page **pages, unsigned int nr,
+			      unsigned long headroom);
 
 #endif /* __PAGE_POOL_ZC_H */

@@ -12,6 +12,7 @@
 #include <linux/page_counter.h>
 #include <linux/sched/mm.h>
 
+#include "page_pool_zc.h"
 #include "page_pool_zc_test.h"
 
 /* The memcg of the task that loaded the module. */
@@ -61,9 +62,11 @@ static void pp_zc_memcg_map_unmap(struct kunit *test)
 	pp_zc_map(test, page);
 	pp_zc_expect_charged(test, page);
 	pp_zc_zap(page);
-	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	/* Unmapped, but its skb still holds it: charged until it is back. */
+	pp_zc_expect_charged(test, page);
 	pp_zc_skb_free(pool, page);
-	pp_zc_expect_counts(test, pool, 1, 0, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
+	pp_zc_expect_counts(test, pool, 1, 0, 0, 1, 0, 0);
 	page_pool_destroy(pool);
 }
 
@@ -77,7 +80,7 @@ static void pp_zc_memcg_parked_stays_charged(struct kunit *test)
 	pp_zc_expect_charged(test, page);
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -94,7 +97,7 @@ static void pp_zc_memcg_pin_stays_charged(struct kunit *test)
 	pp_zc_expect_charged(test, page);
 	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 1, 0, 1, 1, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -102,20 +105,21 @@ static void pp_zc_memcg_unmapped_charge_dropped(struct kunit *test)
 {
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *pages[2];
+	unsigned long claimed;
 
 	pages[0] = pp_zc_alloc(test, pool);
 	pages[1] = pp_zc_alloc(test, pool);
-	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2, 0), 2U);
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2, true, 0, &claimed), 2U);
 	pp_zc_expect_charged(test, pages[0]);
 	pp_zc_expect_charged(test, pages[1]);
 	get_page(pages[0]);
-	page_pool_zc_commit(pages, 1, 2);
+	page_pool_zc_commit(pages, 1, 2, claimed);
 	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
 	pp_zc_zap(pages[0]);
-	KUNIT_EXPECT_EQ(test, pages[0]->memcg_data, 0UL);
 	pp_zc_skb_free(pool, pages[0]);
+	KUNIT_EXPECT_EQ(test, pages[0]->memcg_data, 0UL);
 	pp_zc_skb_free(pool, pages[1]);
-	pp_zc_expect_idle(test, pool);
+	pp_zc_expect_counts(test, pool, 1, 0, 0, 1, 0, 0);
 	page_pool_destroy(pool);
 }
 
@@ -130,8 +134,30 @@ static void pp_zc_memcg_released_page_uncharged(struct kunit *test)
 	page_pool_destroy(pool);
 	pp_zc_expect_charged(test, page);
 	pp_zc_zap(page);	/* uncharged, then released to the allocator */
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 0, 1);
+	pp_zc_expect_counts(test, pool, 1, 0, 1, 1, 0, 1);
 	pp_zc_skb_free(pool, held);
+}
+
+/* The race of the boot suite, charging: every page charged once and
+ * uncharged once, none left charged.
+ */
+static void pp_zc_memcg_race_skb_free_vs_unmap(struct kunit *test)
+{
+	struct pp_zc_race r = { .iters = 500, .memcg = pp_zc_memcg };
+	unsigned long usage = page_counter_read(&pp_zc_memcg->memory);
+	struct page_pool_zc_stats z;
+
+	r.pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	KUNIT_EXPECT_EQ(test, pp_zc_race_run(test, &r), 0);
+	z = pp_zc_stats(r.pool).zc_stats;
+	KUNIT_EXPECT_EQ(test, z.mapped, (u64)r.iters);
+	KUNIT_EXPECT_EQ(test, z.uncharged, z.mapped);
+	KUNIT_EXPECT_EQ(test, z.nocharge, 0ULL);
+	KUNIT_EXPECT_EQ(test, z.parked, z.recycled + z.released);
+	/* Per-CPU stock aside, the charge is back. */
+	KUNIT_EXPECT_LE(test, page_counter_read(&pp_zc_memcg->memory),
+			usage + 2 * MEMCG_CHARGE_BATCH);
+	page_pool_destroy(r.pool);
 }
 
 /* memory.max of the test's memcg in pages; the case is skipped without one. */
@@ -144,37 +170,43 @@ static unsigned long pp_zc_memcg_max(struct kunit *test)
 	return max;
 }
 
-static void pp_zc_memcg_reserve_not_fitting(struct kunit *test)
+static void pp_zc_memcg_headroom_not_fitting(struct kunit *test)
 {
 	unsigned long max = pp_zc_memcg_max(test);
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *page = pp_zc_alloc(test, pool);
 	unsigned long usage = page_counter_read(&pp_zc_memcg->memory);
+	unsigned long claimed;
 
-	/* Room for the page, none for a socket budget beyond memory.max. */
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, (max + 1) * PAGE_SIZE), 0U);
+	/* Room for the page, none for a socket budget beyond memory.max:
+	 * refused without charging anything, even for a moment.
+	 */
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, true, (max + 1) * PAGE_SIZE,
+						  &claimed), 0U);
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 1ULL);
 	KUNIT_EXPECT_LE(test, page_counter_read(&pp_zc_memcg->memory), usage);
 	pp_zc_skb_free(pool, page);
-	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0, 0);
 	page_pool_destroy(pool);
 }
 
-static void pp_zc_memcg_reserve_given_back(struct kunit *test)
+static void pp_zc_memcg_headroom_fitting(struct kunit *test)
 {
-	unsigned long reserve_pages = pp_zc_memcg_max(test) / 4;
+	unsigned long headroom = pp_zc_memcg_max(test) / 4;
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *page = pp_zc_alloc(test, pool);
 	unsigned long usage = page_counter_read(&pp_zc_memcg->memory);
+	unsigned long claimed;
 
-	KUNIT_ASSERT_GT(test, reserve_pages, 2UL * MEMCG_CHARGE_BATCH);
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, reserve_pages * PAGE_SIZE), 1U);
+	KUNIT_ASSERT_GT(test, headroom, 2UL * MEMCG_CHARGE_BATCH);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, true, headroom * PAGE_SIZE,
+						  &claimed), 1U);
 	pp_zc_expect_charged(test, page);
-	/* The page stays charged; the reserve is back, but for per-CPU stock. */
+	/* The page only, but for per-CPU stock: the headroom is not charged. */
 	KUNIT_EXPECT_LE(test, page_counter_read(&pp_zc_memcg->memory),
-			usage + 2 + MEMCG_CHARGE_BATCH);
-	page_pool_zc_commit(&page, 0, 1);
+			usage + 1 + MEMCG_CHARGE_BATCH);
+	page_pool_zc_commit(&page, 0, 1, claimed);
 	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 0ULL);
 	pp_zc_skb_free(pool, page);
@@ -187,8 +219,9 @@ static struct kunit_case page_pool_zc_memcg_cases[] = {
 	KUNIT_CASE(pp_zc_memcg_pin_stays_charged),
 	KUNIT_CASE(pp_zc_memcg_unmapped_charge_dropped),
 	KUNIT_CASE(pp_zc_memcg_released_page_uncharged),
-	KUNIT_CASE(pp_zc_memcg_reserve_not_fitting),
-	KUNIT_CASE(pp_zc_memcg_reserve_given_back),
+	KUNIT_CASE(pp_zc_memcg_race_skb_free_vs_unmap),
+	KUNIT_CASE(pp_zc_memcg_headroom_not_fitting),
+	KUNIT_CASE(pp_zc_memcg_headroom_fitting),
 	{}
 };
 

@@ -6,6 +6,9 @@
  * played by hand: page_pool_zc_charge() + get_page() + page_pool_zc_commit()
  * is a mapping, page_pool_put_full_page() the skb free, and put_page(),
  * folio_put_refs() and folios_put_refs() the unmap, unpin and zap paths.
+ * The suite runs at boot in the root cgroup, where nothing is charged:
+ * mappings count as nocharge. The charge itself is asserted by the cases
+ * in page_pool_zc_memcg_test.c.
  *
  * The cases that charge a memory cgroup are in page_pool_zc_memcg_test.c.
  */
@@ -13,7 +16,9 @@
 #include <kunit/static_stub.h>
 #include <kunit/test-bug.h>
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/ethtool.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/pagevec.h>
 #include <net/netdev_rx_queue.h>
@@ -59,16 +64,17 @@ static void pp_zc_map_then_unmap(struct kunit *test)
 	pp_zc_map(test, page);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
-	pp_zc_expect_counts(test, pool, 1, 0, 0, 0, 0);
+	/* Root cgroup: mapped, not charged, counted apart. */
+	pp_zc_expect_counts(test, pool, 0, 1, 0, 0, 0, 0);
 
-	put_page(page);
+	put_page(page);		/* a non-final put: nothing moves */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+
+	pp_zc_skb_free(pool, page);	/* the pool holds it alone: recycled */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
-	pp_zc_expect_counts(test, pool, 1, 0, 1, 0, 0);
-
-	pp_zc_skb_free(pool, page);
-	pp_zc_expect_counts(test, pool, 1, 0, 1, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
 	pp_zc_expect_idle(test, pool);
 	page_pool_destroy(pool);
@@ -83,19 +89,20 @@ static void pp_zc_skb_free_parks(struct kunit *test)
 
 	pp_zc_map(test, page);
 	pp_zc_skb_free(pool, page);
+	/* Parked: marked and in flight, the pool's reference dropped. */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
-	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 	KUNIT_EXPECT_TRUE(test, page_pool_page_is_pp(page));
 	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), inflight);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
-	pp_zc_expect_counts(test, pool, 1, 1, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 0, 0);
 
 	ring = pp_zc_stats(pool).recycle_stats.ring;
-	put_page(page);
+	put_page(page);		/* the last reference hands it back */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.ring, ring + 1);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
 	pp_zc_expect_idle(test, pool);
 	page_pool_destroy(pool);
 }
@@ -112,7 +119,7 @@ static void pp_zc_parked_page_is_reused(struct kunit *test)
 	pp_zc_skb_free(pool, page);
 	put_page(page);
 	/* Once the alloc cache is drained, the page comes back out of the
-	 * ring, marking intact: no page is taken from the page allocator.
+	 * ring: no page is taken from the page allocator.
 	 */
 	got = kunit_kcalloc(test, PP_ALLOC_CACHE_SIZE + 1, sizeof(*got), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, got);
@@ -139,11 +146,11 @@ static void pp_zc_unmap_by_zap(struct kunit *test)
 	pp_zc_zap(page);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
 	page_pool_destroy(pool);
 }
 
-static void pp_zc_pin_keeps_charge(struct kunit *test)
+static void pp_zc_pin_keeps_page(struct kunit *test)
 {
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *page = pp_zc_alloc(test, pool);
@@ -153,18 +160,18 @@ static void pp_zc_pin_keeps_charge(struct kunit *test)
 	folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);	/* FOLL_PIN */
 	pp_zc_skb_free(pool, page);
 	put_page(page);					/* munmap */
-	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1 + GUP_PIN_COUNTING_BIAS);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), GUP_PIN_COUNTING_BIAS);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
-	pp_zc_expect_counts(test, pool, 1, 1, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 0, 0);
 
 	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);	/* unpin */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
 	page_pool_destroy(pool);
 }
 
-static void pp_zc_fork_keeps_charge(struct kunit *test)
+static void pp_zc_fork_keeps_page(struct kunit *test)
 {
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *page = pp_zc_alloc(test, pool);
@@ -174,14 +181,15 @@ static void pp_zc_fork_keeps_charge(struct kunit *test)
 	pp_zc_skb_free(pool, page);
 	pp_zc_zap(page);		/* parent unmaps */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
-	pp_zc_expect_counts(test, pool, 1, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 0, 0);
 	pp_zc_zap(page);		/* child exits */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
 	page_pool_destroy(pool);
 }
 
-static void pp_zc_pipe_keeps_charge(struct kunit *test)
+static void pp_zc_pipe_keeps_page(struct kunit *test)
 {
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *page = pp_zc_alloc(test, pool);
@@ -193,7 +201,7 @@ static void pp_zc_pipe_keeps_charge(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
 	put_page(page);			/* pipe_buf_release() */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -206,7 +214,7 @@ static void pp_zc_transient_ref_unmapped_page(struct kunit *test)
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0, 0);
 	pp_zc_skb_free(pool, page);
 	page_pool_destroy(pool);
 }
@@ -219,10 +227,11 @@ static void pp_zc_transient_ref_mapped_page(struct kunit *test)
 	pp_zc_map(test, page);
 	get_page(page);
 	put_page(page);		/* 3 -> 2: still mapped */
+	put_page(page);		/* 2 -> 1: unmapped, the skb still holds it */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
-	pp_zc_expect_counts(test, pool, 1, 0, 0, 0, 0);
-	put_page(page);
+	pp_zc_expect_counts(test, pool, 0, 1, 0, 0, 0, 0);
 	pp_zc_skb_free(pool, page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	pp_zc_expect_idle(test, pool);
 	page_pool_destroy(pool);
 }
@@ -235,29 +244,12 @@ static void pp_zc_transient_ref_parked_page(struct kunit *test)
 	pp_zc_map(test, page);
 	pp_zc_skb_free(pool, page);
 	get_page(page);		/* a PFN walker looks at the parked page */
-	pp_zc_zap(page);	/* user unmaps: 3 -> 2 */
+	pp_zc_zap(page);	/* user unmaps: 2 -> 1 */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
 	put_page(page);		/* the walker's drop is the last one */
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
-	page_pool_destroy(pool);
-}
-
-static void pp_zc_callback_idempotent(struct kunit *test)
-{
-	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
-	struct page *page = pp_zc_alloc(test, pool);
-
-	pp_zc_map(test, page);
-	/* A stale trigger on a page that is still mapped: nothing moves. */
-	page_pool_zc_driver_only(pool, page);
-	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
-	put_page(page);
-	/* Called again on a page whose state is already clear. */
-	page_pool_zc_driver_only(pool, page);
-	pp_zc_expect_counts(test, pool, 1, 0, 1, 0, 0);
-	pp_zc_skb_free(pool, page);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
 	page_pool_destroy(pool);
 }
 
@@ -274,10 +266,13 @@ static void pp_zc_destroy_with_parked_page(struct kunit *test)
 	 */
 	page_pool_destroy(pool);
 	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), 2);
+	KUNIT_EXPECT_FALSE(test, page_pool_zc_all_parked(pool, 2));
+	KUNIT_EXPECT_TRUE(test, page_pool_zc_all_parked(pool, 1));
 
 	put_page(page);		/* late unmap: released, not recycled */
 	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), 1);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 0, 1);
+	KUNIT_EXPECT_FALSE(test, page_pool_page_is_pp(page));
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 0, 1);
 	pp_zc_expect_idle(test, pool);
 	/* The last page lets the pool's release worker free it. */
 	pp_zc_skb_free(pool, held);
@@ -295,72 +290,67 @@ static void pp_zc_deferred_with_irqs_off(struct kunit *test)
 	local_irq_save(flags);
 	put_page(page);
 	local_irq_restore(flags);
-	/* Uncharged at once; the ring recycle waits for process context. */
-	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 0, 0);
+	/* Handed back, the ring recycle waits for process context. */
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 0);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, page_pool_inflight(pool, false), inflight);
 
 	flush_work(&pool->zc->work);
-	KUNIT_EXPECT_TRUE(test, ptr_ring_empty_any(&pool->zc->deferred));
-	pp_zc_expect_counts(test, pool, 1, 1, 1, 1, 0);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&pool->zc->deferred));
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
 	page_pool_destroy(pool);
 }
 
-static int pp_zc_charge_fails(struct page *page)
+static int pp_zc_charge_fails(struct page **pages, unsigned int nr,
+			      unsigned long headroom)
 {
 	return -ENOMEM;
-}
-
-static int pp_zc_second_charge_fails(struct page *page)
-{
-	struct kunit *test = kunit_get_current_test();
-	int *calls = test->priv;
-
-	return ++*calls == 2 ? -ENOMEM : 0;
 }
 
 static void pp_zc_charge_failure_maps_nothing(struct kunit *test)
 {
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *page = pp_zc_alloc(test, pool);
+	unsigned long claimed;
 
-	kunit_activate_static_stub(test, page_pool_zc_charge_page,
+	kunit_activate_static_stub(test, page_pool_zc_charge_pages,
 				   pp_zc_charge_fails);
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, 0), 0U);
-	page_pool_zc_commit(&page, 0, 0);
-	kunit_deactivate_static_stub(test, page_pool_zc_charge_page);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, true, 0, &claimed), 0U);
+	KUNIT_EXPECT_EQ(test, claimed, 0UL);
+	page_pool_zc_commit(&page, 0, 0, claimed);
+	kunit_deactivate_static_stub(test, page_pool_zc_charge_pages);
 
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
-	KUNIT_EXPECT_EQ(test, page->memcg_data, 0UL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 1ULL);
-	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0, 0);
 	pp_zc_skb_free(pool, page);
 	page_pool_destroy(pool);
 }
 
-static void pp_zc_charge_stops_at_failure(struct kunit *test)
+static void pp_zc_charge_failure_keeps_mapped_prefix(struct kunit *test)
 {
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *pages[3];
-	int calls = 0;
+	unsigned long claimed;
 	int i;
 
 	for (i = 0; i < 3; i++)
 		pages[i] = pp_zc_alloc(test, pool);
-	test->priv = &calls;
-	kunit_activate_static_stub(test, page_pool_zc_charge_page,
-				   pp_zc_second_charge_fails);
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 3, 0), 1U);
-	kunit_deactivate_static_stub(test, page_pool_zc_charge_page);
-	KUNIT_EXPECT_EQ(test, calls, 2);
-
-	get_page(pages[0]);
-	page_pool_zc_commit(pages, 1, 1);
+	pp_zc_map(test, pages[0]);	/* mapped before: needs no charge */
+	kunit_activate_static_stub(test, page_pool_zc_charge_pages,
+				   pp_zc_charge_fails);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 3, true, 0, &claimed), 1U);
+	kunit_deactivate_static_stub(test, page_pool_zc_charge_pages);
+	KUNIT_EXPECT_EQ(test, claimed, 0UL);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[0]), PP_ZC_MAPPED);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[1]), 0UL);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[2]), 0UL);
-	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 1ULL);
+	/* One batch, one charge: both pages it would have mapped failed. */
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).zc_stats.charge_fail, 2ULL);
 	put_page(pages[0]);
 	for (i = 0; i < 3; i++)
 		pp_zc_skb_free(pool, pages[i]);
@@ -372,17 +362,18 @@ static void pp_zc_insert_failure_unmarks(struct kunit *test)
 {
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *pages[2];
+	unsigned long claimed;
 
 	pages[0] = pp_zc_alloc(test, pool);
 	pages[1] = pp_zc_alloc(test, pool);
-	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2, 0), 2U);
+	KUNIT_ASSERT_EQ(test, page_pool_zc_charge(pages, 2, true, 0, &claimed), 2U);
+	KUNIT_EXPECT_EQ(test, claimed, 3UL);
 	get_page(pages[0]);
 	/* vm_insert_pages() mapped only the first page. */
-	page_pool_zc_commit(pages, 1, 2);
+	page_pool_zc_commit(pages, 1, 2, claimed);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[0]), PP_ZC_MAPPED);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[1]), 0UL);
-	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
-	pp_zc_expect_counts(test, pool, 1, 0, 0, 0, 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 0, 0, 0, 0);
 	put_page(pages[0]);
 	pp_zc_skb_free(pool, pages[0]);
 	pp_zc_skb_free(pool, pages[1]);
@@ -393,18 +384,20 @@ static void pp_zc_insert_failure_unmarks(struct kunit *test)
 static void pp_zc_other_pages_pass_through(struct kunit *test)
 {
 	struct page_pool *plain = pp_zc_pool(test, 0);
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	struct page *pages[2];
+	unsigned long claimed;
 
 	pages[0] = alloc_page(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages[0]);
 	pages[1] = pp_zc_alloc(test, plain);
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 2, 0), 2U);
-	page_pool_zc_commit(pages, 2, 2);
-	KUNIT_EXPECT_EQ(test, pages[0]->memcg_data, 0UL);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 2, true, 0, &claimed), 2U);
+	KUNIT_EXPECT_EQ(test, claimed, 0UL);
+	page_pool_zc_commit(pages, 2, 2, claimed);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(pages[1]), 0UL);
-	KUNIT_EXPECT_EQ(test, pages[1]->memcg_data, 0UL);
 	__free_page(pages[0]);
 	pp_zc_skb_free(plain, pages[1]);
+	page_pool_destroy(pool);
 	page_pool_destroy(plain);
 }
 
@@ -412,23 +405,24 @@ static void pp_zc_plain_pool_unchanged(struct kunit *test)
 {
 	struct page_pool *plain = pp_zc_pool(test, 0);
 	struct page *page = pp_zc_alloc(test, plain);
+	unsigned long claimed = 0;
 	struct page_pool_stats s;
 
 	/* With the static key off, a mapped page leaves its pool at skb
 	 * free as it always did.
 	 */
 	KUNIT_EXPECT_FALSE(test, static_key_enabled(&page_pool_zc_key));
-	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, 0), 1U);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, true, 0, &claimed), 1U);
 	get_page(page);
-	page_pool_zc_commit(&page, 1, 1);
+	page_pool_zc_commit(&page, 1, 1, claimed);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
 	pp_zc_skb_free(plain, page);
 	KUNIT_EXPECT_FALSE(test, page_pool_page_is_pp(page));
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 	s = pp_zc_stats(plain);
 	KUNIT_EXPECT_EQ(test, s.recycle_stats.released_refcnt, 1ULL);
-	KUNIT_EXPECT_EQ(test, s.zc_stats.mapped + s.zc_stats.parked +
-			s.zc_stats.uncharged, 0ULL);
+	KUNIT_EXPECT_EQ(test, s.zc_stats.mapped + s.zc_stats.nocharge +
+			s.zc_stats.parked + s.zc_stats.uncharged, 0ULL);
 	put_page(page);
 	page_pool_destroy(plain);
 }
@@ -456,6 +450,7 @@ static void pp_zc_ethtool_strings(struct kunit *test)
 	static const char * const names[] = {
 		"rx_pp_zc_mapped", "rx_pp_zc_charge_fail", "rx_pp_zc_parked",
 		"rx_pp_zc_uncharged", "rx_pp_zc_recycled", "rx_pp_zc_released",
+		"rx_pp_zc_nocharge",
 	};
 	int n = page_pool_ethtool_stats_get_count();
 	u8 *strings;
@@ -488,10 +483,200 @@ static void pp_zc_many_pages_invariants(struct kunit *test)
 		pp_zc_skb_free(pool, pages[i]);
 	for (i = 1; i < ARRAY_SIZE(pages); i += 2)
 		pp_zc_zap(pages[i]);
-	pp_zc_expect_counts(test, pool, 16, 8, 16, 8, 0);
+	pp_zc_expect_counts(test, pool, 0, 16, 8, 0, 8, 0);
 	pp_zc_expect_idle(test, pool);
 	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.released_refcnt, 0ULL);
 	page_pool_destroy(pool);
+}
+
+/* A pool page in an skb that holds no pool reference (its head was
+ * reallocated, a splice into another socket) is not the pool's to keep:
+ * never claimed, so the pool's own release cannot race the mark.
+ */
+static void pp_zc_no_pool_refs_passes_through(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	unsigned long claimed = ~0UL;
+
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, false, 0, &claimed), 1U);
+	KUNIT_EXPECT_EQ(test, claimed, 0UL);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	page_pool_zc_commit(&page, 1, 1, claimed);
+	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0, 0);
+	pp_zc_skb_free(pool, page);
+	page_pool_destroy(pool);
+}
+
+/* The same page twice in one batch is claimed, and counted, once. */
+static void pp_zc_same_page_claimed_once(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct page *pages[2] = { page, page };
+	unsigned long claimed;
+
+	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(pages, 2, true, 0, &claimed), 2U);
+	KUNIT_EXPECT_EQ(test, claimed, 1UL);
+	get_page(page);
+	get_page(page);
+	page_pool_zc_commit(pages, 2, 2, claimed);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+	pp_zc_expect_counts(test, pool, 0, 1, 0, 0, 0, 0);
+	pp_zc_skb_free(pool, page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	put_page(page);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
+	page_pool_destroy(pool);
+}
+
+/* A whole-page fragment of the pool's frag allocator, mapped, whose last
+ * pp reference is the pool's own bias, drained at destroy: parked, not
+ * returned while user space still maps it.
+ */
+static void pp_zc_frag_drained_at_destroy_parks(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *held = pp_zc_alloc(test, pool);
+	unsigned int offset;
+	struct page *page;
+
+	page = page_pool_alloc_frag(pool, &offset, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, offset, 0U);
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);	/* the pool's frag bias remains */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+
+	page_pool_destroy(pool);	/* drains the frag page */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	KUNIT_EXPECT_TRUE(test, page_pool_page_is_pp(page));
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	put_page(page);			/* the unmap: released, the pool is dying */
+	KUNIT_EXPECT_FALSE(test, page_pool_page_is_pp(page));
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 0, 1);
+	pp_zc_skb_free(pool, held);
+}
+
+/* Both CPUs: skb free against unmap (with a transient reference) of the
+ * same page, many times; each page comes back once, unmapped.
+ */
+static void pp_zc_race_skb_free_vs_unmap(struct kunit *test)
+{
+	struct pp_zc_race r = { .iters = 1000 };
+	struct page_pool_zc_stats z;
+
+	r.pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	KUNIT_EXPECT_EQ(test, pp_zc_race_run(test, &r), 0);
+	z = pp_zc_stats(r.pool).zc_stats;
+	KUNIT_EXPECT_EQ(test, z.nocharge, (u64)r.iters);
+	KUNIT_EXPECT_EQ(test, z.parked, z.recycled + z.released);
+	KUNIT_EXPECT_EQ(test, z.released, 0ULL);
+	kunit_info(test, "%u races: %llu parked, %llu recycled from the mm side\n",
+		   r.iters, z.parked, z.recycled);
+	page_pool_destroy(r.pool);
+}
+
+/* The same with the unmap's last put with interrupts off (deferral). */
+static void pp_zc_race_irqs_off(struct kunit *test)
+{
+	struct pp_zc_race r = { .iters = 500, .irqs_off = true };
+	struct page_pool_zc_stats z;
+
+	r.pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	KUNIT_EXPECT_EQ(test, pp_zc_race_run(test, &r), 0);
+	z = pp_zc_stats(r.pool).zc_stats;
+	KUNIT_EXPECT_EQ(test, z.parked, z.recycled + z.released);
+	KUNIT_EXPECT_TRUE(test, llist_empty(&r.pool->zc->deferred));
+	page_pool_destroy(r.pool);
+}
+
+struct pp_zc_destroy_race {
+	struct page_pool *pool;
+	struct page *pages[64];
+	atomic_t arrive;
+	struct completion done;
+};
+
+static int pp_zc_destroy_race_unmap(void *arg)
+{
+	struct pp_zc_destroy_race *r = arg;
+	unsigned long flags;
+	int i;
+
+	atomic_inc(&r->arrive);
+	while (atomic_read(&r->arrive) < 2)
+		cpu_relax();	/* the other side runs on the other CPU */
+	for (i = 0; i < ARRAY_SIZE(r->pages); i++) {
+		if (i & 1)
+			local_irq_save(flags);
+		put_page(r->pages[i]);
+		if (i & 1)
+			local_irq_restore(flags);
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/* Parked pages handed back on one CPU while the pool is destroyed on the
+ * other: every page comes back once, recycled before the destroy or
+ * released after it, and the pool is freed once the last is back.
+ */
+static void pp_zc_race_destroy_once(struct kunit *test)
+{
+	struct pp_zc_destroy_race *r;
+	struct page_pool_zc_stats z;
+	struct task_struct *t;
+	struct page *held;
+	int i;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	held = pp_zc_alloc(test, r->pool);
+	for (i = 0; i < ARRAY_SIZE(r->pages); i++) {
+		r->pages[i] = pp_zc_alloc(test, r->pool);
+		pp_zc_map(test, r->pages[i]);
+		pp_zc_skb_free(r->pool, r->pages[i]);
+	}
+	init_completion(&r->done);
+	t = kthread_create(pp_zc_destroy_race_unmap, r, "pp_zc_unmap");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	migrate_disable();
+	kthread_bind(t, cpumask_any_but(cpu_online_mask, smp_processor_id()));
+	wake_up_process(t);
+	atomic_inc(&r->arrive);
+	while (atomic_read(&r->arrive) < 2)
+		cpu_relax();
+	page_pool_destroy(r->pool);
+	migrate_enable();
+	wait_for_completion(&r->done);
+	/* Deferred pages, and pages recycled into the ring after it was
+	 * emptied, go at the release worker's next run (once a second).
+	 */
+	for (i = 0; i < 50 && page_pool_inflight(r->pool, false) > 1; i++)
+		msleep(100);
+	KUNIT_EXPECT_EQ(test, page_pool_inflight(r->pool, false), 1);
+	z = pp_zc_stats(r->pool).zc_stats;
+	KUNIT_EXPECT_EQ(test, z.parked, (u64)ARRAY_SIZE(r->pages));
+	KUNIT_EXPECT_EQ(test, z.parked, z.recycled + z.released);
+	for (i = 0; i < ARRAY_SIZE(r->pages); i++)
+		KUNIT_EXPECT_FALSE(test, page_pool_page_is_pp(r->pages[i]) &&
+				   pp_zc_state(r->pages[i]));
+	pp_zc_skb_free(r->pool, held);
+}
+
+static void pp_zc_race_destroy(struct kunit *test)
+{
+	int round;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	for (round = 0; round < 10; round++)
+		pp_zc_race_destroy_once(test);
 }
 
 static struct kunit_case page_pool_zc_cases[] = {
@@ -503,22 +688,27 @@ static struct kunit_case page_pool_zc_cases[] = {
 	KUNIT_CASE(pp_zc_skb_free_parks),
 	KUNIT_CASE(pp_zc_parked_page_is_reused),
 	KUNIT_CASE(pp_zc_unmap_by_zap),
-	KUNIT_CASE(pp_zc_pin_keeps_charge),
-	KUNIT_CASE(pp_zc_fork_keeps_charge),
-	KUNIT_CASE(pp_zc_pipe_keeps_charge),
+	KUNIT_CASE(pp_zc_pin_keeps_page),
+	KUNIT_CASE(pp_zc_fork_keeps_page),
+	KUNIT_CASE(pp_zc_pipe_keeps_page),
 	KUNIT_CASE(pp_zc_transient_ref_unmapped_page),
 	KUNIT_CASE(pp_zc_transient_ref_mapped_page),
 	KUNIT_CASE(pp_zc_transient_ref_parked_page),
-	KUNIT_CASE(pp_zc_callback_idempotent),
 	KUNIT_CASE(pp_zc_destroy_with_parked_page),
 	KUNIT_CASE(pp_zc_deferred_with_irqs_off),
 	KUNIT_CASE(pp_zc_charge_failure_maps_nothing),
-	KUNIT_CASE(pp_zc_charge_stops_at_failure),
+	KUNIT_CASE(pp_zc_charge_failure_keeps_mapped_prefix),
 	KUNIT_CASE(pp_zc_insert_failure_unmarks),
 	KUNIT_CASE(pp_zc_other_pages_pass_through),
 	KUNIT_CASE(pp_zc_dma_index_keeps_state),
 	KUNIT_CASE(pp_zc_ethtool_strings),
 	KUNIT_CASE(pp_zc_many_pages_invariants),
+	KUNIT_CASE(pp_zc_no_pool_refs_passes_through),
+	KUNIT_CASE(pp_zc_same_page_claimed_once),
+	KUNIT_CASE(pp_zc_frag_drained_at_destroy_parks),
+	KUNIT_CASE(pp_zc_race_skb_free_vs_unmap),
+	KUNIT_CASE(pp_zc_race_irqs_off),
+	KUNIT_CASE(pp_zc_race_destroy),
 	{}
 };
 

@@ -107,11 +107,131 @@ class Ppzc(unittest.TestCase):
                      ["send", "-H", "127.0.0.1", "-b", "1M", "-g", "/tmp"],
                      ["recv", "-P", "1M"], ["send", "-H", "127.0.0.1", "-b", "1M", "-P", "x"],
                      ["send", "-H", "127.0.0.1", "-b", "1M", "-L"], ["recv", "-B", "0"],
-                     ["recv", "-B", "4097M"], ["send", "-H", "127.0.0.1", "-b", "1M", "-B", "1M"]):
+                     ["recv", "-B", "4097M"], ["send", "-H", "127.0.0.1", "-b", "1M", "-B", "1M"],
+                     ["recv", "-z", "-K"], ["recv", "-z", "-K", "x"], ["recv", "-z", "-X", "-D"]):
             with self.subTest(args=args):
                 r = run([PPZC, *args])
                 self.assertEqual(r.returncode, 2)
                 self.assertIn("usage: ppzc", r.stderr)
+
+    def test_new_options_refused_with_reason(self):
+        for args, why in (
+                (["recv", "-K", "1M"], "-K needs -z"),
+                (["recv", "-K", "1M", "-S", "/tmp/x"], "-K needs -z"),
+                (["recv", "-z", "-K", "0"], "-K must be at least 1 byte"),
+                (["recv", "-z", "-K", "1M", "-k"], "not with -k or -m"),
+                (["recv", "-z", "-K", "1M", "-m", "map"], "not with -k or -m"),
+                (["recv", "-z", "-K", "1M", "-m", "fork"], "not with -k or -m"),
+                (["recv", "-X"], "-X needs -z"),
+                (["recv", "-X", "-k"], "-X needs -z"),
+                (["recv", "-z", "-X", "-m", "map"], "-X zaps every window"),
+                (["recv", "-z", "-X", "-K", "1M"], "-X zaps every window"),
+                (["recv", "-z", "-X", "-r"], "-X zaps every window"),
+                (["recv", "-z", "-X", "-t", "5"], "-X zaps every window"),
+                (["recv", "-z", "-X", "-S", "/tmp/x"], "-X zaps every window"),
+                (["recv", "-z", "-D", "/dev/ram0"], "-D needs -X"),
+                (["send", "-H", "127.0.0.1", "-b", "1M", "-K", "1M"], "are for recv"),
+                (["send", "-H", "127.0.0.1", "-b", "1M", "-z", "-X"], "are for recv")):
+            with self.subTest(args=args):
+                r = run([PPZC, *args])
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(why, r.stderr)
+                self.assertIn("usage: ppzc", r.stderr)
+
+    def test_hold_first_bytes_reverified(self):
+        # The host kernel may map little or nothing over lo: what was held
+        # is re-verified, and exit 1 says when it was less than -K.
+        cg = self.fake_cgroup(8192)
+        tx, rc, out, err = self.stream(["-b", "8M", "-s", "4", "-z"],
+                                       ["-b", "8M", "-s", "4", "-z", "-K", "2M", "-c", "64K",
+                                        "-g", cg])
+        self.assertEqual(tx.returncode, 0, tx.stderr)
+        res = json.loads(out)
+        self.assertEqual((res["bytes"], res["bad"], res["mode"]), (8 << 20, 0, "map"))
+        self.assertEqual(res["held_reverified_bytes"], res["held_bytes"])
+        self.assertEqual(res["held_bad_bytes"], 0)
+        self.assertEqual(res["memcg_held"], 8192)
+        self.assertIn("ppzc: held", err)
+        if res["mapped"] >= 2 << 20:
+            self.assertEqual(rc, 0, err)
+            # Kept until 2 MiB are held, not one 64 KiB window more.
+            self.assertGreaterEqual(res["held_bytes"], 2 << 20)
+            self.assertLess(res["held_bytes"], (2 << 20) + (64 << 10))
+        else:
+            self.assertEqual(rc, 1)
+            self.assertIn("-K: held", err)
+
+    def test_hold_first_bytes_short_stream_fails(self):
+        _, rc, out, err = self.stream(["-b", "1M", "-z"], ["-b", "1M", "-z", "-K", "2M"])
+        self.assertEqual(rc, 1)
+        res = json.loads(out)
+        self.assertEqual((res["bytes"], res["bad"], res["held_bad_bytes"]), (1 << 20, 0, 0))
+        self.assertLess(res["held_bytes"], 2 << 20)
+        self.assertIn(f"ppzc: -K: held {res['held_bytes']} of 2097152 bytes", err)
+
+    def test_hold_first_bytes_released_by_file(self):
+        rx, held = self.start_held(["-K", "4K", "-t", "60"])
+        os.unlink(held)
+        out, err = rx.communicate(timeout=30)
+        res = json.loads(out)
+        self.assertEqual(res["held_reverified_bytes"], res["held_bytes"])
+        self.assertEqual(res["held_bad_bytes"], 0)
+        self.assertEqual(rx.returncode, 0 if res["held_bytes"] else 1, err)
+
+    STRESS_KEYS = ("stress_cpus", "stress_zapped_windows", "fork_checks", "fork_bad",
+                   "odirect_bytes", "odirect_bad", "odirect_skipped", "odirect_errno",
+                   "zcsend_bytes", "zcsend_bad")
+
+    def stress(self, extra):
+        tx, rc, out, err = self.stream(["-b", "8M", "-s", "6", "-z"],
+                                       ["-b", "8M", "-s", "6", "-z", "-X", "-c", "64K", *extra])
+        self.assertEqual(tx.returncode, 0, tx.stderr)
+        self.assertEqual(rc, 0, err)
+        res = json.loads(out)
+        for k in self.STRESS_KEYS:
+            self.assertIn(k, res)
+        self.assertEqual((res["bytes"], res["bad"]), (8 << 20, 0))
+        self.assertEqual((res["fork_bad"], res["odirect_bad"], res["zcsend_bad"]), (0, 0, 0))
+        self.assertEqual(res["stress_cpus"], min(2, len(os.sched_getaffinity(0))))
+        self.assertNotIn("mode", res)
+        # Every mapped chunk had a window of its own; every 4th was checked,
+        # in turn by fork, O_DIRECT and MSG_ZEROCOPY.
+        checks = res["stress_zapped_windows"] // 4
+        self.assertEqual(res["fork_checks"], (checks + 2) // 3)
+        if res["mapped"]:
+            self.assertGreater(res["stress_zapped_windows"], 0)
+            self.assertLessEqual(res["held_bytes"], 16 * (64 << 10))
+        return res, checks
+
+    def test_stress_without_device_skips_odirect(self):
+        res, checks = self.stress([])
+        self.assertEqual(res["odirect_skipped"], (checks + 1) // 3)
+        self.assertEqual((res["odirect_bytes"], res["odirect_errno"]), (0, 0))
+        self.assertEqual(res["zcsend_bytes"] % 4096, 0)
+        if checks >= 3:
+            self.assertGreater(res["zcsend_bytes"], 0)
+
+    def test_stress_odirect_to_a_file(self):
+        # A file on the build's file system stands in for /dev/ram0.
+        d = tempfile.TemporaryDirectory(dir=os.path.join(KIT, "build"))
+        self.addCleanup(d.cleanup)
+        dev = os.path.join(d.name, "dev")
+        with open(dev, "wb") as f:
+            f.truncate(1 << 20)
+        res, checks = self.stress(["-D", dev])
+        if res["odirect_skipped"]:
+            # No O_DIRECT on this file system: skipped, with the reason.
+            self.assertEqual(res["odirect_skipped"], (checks + 1) // 3)
+            self.assertEqual(res["odirect_errno"], 22)
+        else:
+            self.assertEqual(res["odirect_errno"], 0)
+            if checks >= 2:
+                self.assertGreater(res["odirect_bytes"], 0)
+
+    def test_stress_missing_device_is_skipped(self):
+        res, checks = self.stress(["-D", "/nonexistent/ram0"])
+        self.assertEqual(res["odirect_skipped"], (checks + 1) // 3)
+        self.assertEqual(res["odirect_errno"], 2)
 
     def fake_cgroup(self, value):
         d = tempfile.TemporaryDirectory()

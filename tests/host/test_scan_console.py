@@ -23,6 +23,7 @@ SPLATS = {
     "rcu-stall.log": "rcu-stall",
     "panic.log": "oops",
     "ubsan.log": "ubsan",
+    "kcsan-kit.log": "kcsan",
 }
 
 
@@ -56,6 +57,14 @@ class ScanConsole(unittest.TestCase):
         self.assertIn(f"{t.name}:6: bad-page: ", r.stdout)
         self.assertIn("page dumped because: page_pool leak", r.stdout)
         self.assertRegex(r.stdout.splitlines()[-1], r"^not ok 1 console # \d+ report\(s\): bad-page")
+
+    def test_kcsan_race_outside_the_kit_is_a_note(self):
+        # The line after the report names the kit: only the report's own
+        # lines decide.
+        r = self.scan(os.path.join(LOGS, "kcsan-upstream.log"), "--tap", "console")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn(":2: note: kcsan outside the kit: ", r.stdout)
+        self.assertEqual(r.stdout.splitlines()[-1], "ok 1 console")
 
     def test_missing_log_is_an_error(self):
         r = self.scan("/nonexistent/console.log")

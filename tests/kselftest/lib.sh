@@ -11,8 +11,10 @@ source "$PPKIT_TREE/tools/testing/selftests/kselftest/ktap_helpers.sh"
 PPZC=$PPKIT_KIT/build/tools/ppzc
 NSIM_BUS=/sys/bus/netdevsim
 
-# nsim_pair: two linked netdevsim ports, NSIM_A in netns ppa (10.99.0.1)
-# and NSIM_B in netns ppb (10.99.0.2), both up with MTU $1 (default 1500).
+# nsim_pair: two linked netdevsim ports, NSIM_A in netns ppa (192.0.2.1)
+# and NSIM_B in netns ppb (192.0.2.2), both up with MTU $1 (default 1500).
+# The addresses are from 192.0.2.0/24 (TEST-NET-1, RFC 5737), reserved
+# for documentation: they can never clash with a real network.
 nsim_pair()
 {
 	local mtu=${1:-1500} fa fb ia ib
@@ -30,8 +32,8 @@ nsim_pair()
 	ib=$(ip netns exec ppb cat /sys/class/net/"$NSIM_B"/ifindex)
 	echo "$fa:$ia $fb:$ib" > $NSIM_BUS/link_device || return 1
 	exec {fa}<&- {fb}<&-
-	ip -n ppa addr add 10.99.0.1/24 dev "$NSIM_A" &&
-	ip -n ppb addr add 10.99.0.2/24 dev "$NSIM_B" &&
+	ip -n ppa addr add 192.0.2.1/24 dev "$NSIM_A" &&
+	ip -n ppb addr add 192.0.2.2/24 dev "$NSIM_B" &&
 	ip -n ppa link set "$NSIM_A" mtu "$mtu" up &&
 	ip -n ppb link set "$NSIM_B" mtu "$mtu" up &&
 	ip -n ppa link set lo up && ip -n ppb link set lo up
@@ -46,6 +48,35 @@ nsim_pair_del()
 	return 0
 }
 
+# num_cmp A OP B: test A OP B for two integers (-eq, -ge, ...); false if A
+# or B is empty or not a number. ktap_test_result runs its command unquoted,
+# so an empty value would vanish from the arguments ("test  = " is true):
+# compare counters through this, which then sees two arguments, not three.
+num_cmp()
+{
+	[ $# -eq 3 ] && [[ $1 =~ ^-?[0-9]+$ && $3 =~ ^-?[0-9]+$ ]] && test "$@"
+}
+
+# sum V...: the sum of the integers V, or nothing if one is empty or not a
+# number (call it quoted, not through ktap_test_result).
+sum()
+{
+	local v t=0
+
+	[ $# -gt 0 ] || return 1
+	for v in "$@"; do
+		[[ $v =~ ^-?[0-9]+$ ]] || return 1
+		t=$((t + v))
+	done
+	echo $t
+}
+
+# sub A B: A - B for two integers, or nothing if either is not one.
+sub()
+{
+	[[ $1 =~ ^-?[0-9]+$ && $2 =~ ^-?[0-9]+$ ]] && echo $(($1 - $2))
+}
+
 # json_get FILE KEY: one integer field of ppzc's JSON line.
 json_get()
 {
@@ -57,8 +88,8 @@ MIB=$((1 << 20))
 
 # The device pair: netdevsim by default. A lab points the tests at its own
 # NIC pair by exporting PPKIT_DEV_SETUP (a script defining the same
-# variables and functions as nsim_pair: NSIM_A in netns ppa at 10.99.0.1,
-# NSIM_B in netns ppb at 10.99.0.2) and PPKIT_DEV_TEARDOWN.
+# variables and functions as nsim_pair: NSIM_A in netns ppa at 192.0.2.1,
+# NSIM_B in netns ppb at 192.0.2.2) and PPKIT_DEV_TEARDOWN.
 dev_pair()
 {
 	if [ -n "${PPKIT_DEV_SETUP:-}" ]; then
@@ -156,7 +187,7 @@ tx_run()
 	local bytes=$1
 
 	shift
-	ip netns exec ppa "$PPZC" send -H 10.99.0.2 -b "$bytes" -w 30 "$@"
+	ip netns exec ppa "$PPZC" send -H 192.0.2.2 -b "$bytes" -w 30 "$@"
 }
 
 # stream OUT BYTES [RECV ARGS...]: one verified transfer, receiver in RX_CG.

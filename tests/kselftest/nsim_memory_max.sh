@@ -19,8 +19,12 @@ bytes=$((${PPKIT_MAX_MIB:-256} * MIB))
 # evicts its text (refault) or its socket outgrows the headroom (the
 # socket's charge in process context): it locks its pages (-L) and bounds
 # its receive buffer (-B). The baseline is taken with it started.
+# PPKIT_MAX_RCVBUF_KIB=auto leaves the receive buffer to autotuning (the
+# measurement in Documentation/networking/page_pool_zc_memcg.rst).
 window=$((${PPKIT_MAX_WINDOW_KIB:-2048} * 1024))
-rx_run "$out" -b $bytes -z -c $window -L -B ${PPKIT_MAX_RCVBUF_KIB:-1024}K
+rcvbuf=(-B "${PPKIT_MAX_RCVBUF_KIB:-1024}K")
+[ "${PPKIT_MAX_RCVBUF_KIB:-}" = auto ] && rcvbuf=()
+rx_run "$out" -b $bytes -z -c $window -L "${rcvbuf[@]}"
 rx_listening 4242 || ktap_exit_fail_msg "receiver did not start"
 base=$(cat "$RX_CG/memory.current")
 limit=$((base + ${PPKIT_MAX_HEADROOM_KIB:-2304} * 1024))

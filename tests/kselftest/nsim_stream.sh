@@ -20,7 +20,7 @@ fi
 
 ip netns exec ppb "$PPZC" recv -p 4242 -b $bytes > "$out" &
 rx=$!
-ip netns exec ppa "$PPZC" send -H 10.99.0.2 -p 4242 -b $bytes
+ip netns exec ppa "$PPZC" send -H 192.0.2.2 -p 4242 -b $bytes
 tx_rc=$?
 wait $rx
 rx_rc=$?

@@ -4,8 +4,8 @@
  * TCP_ZEROCOPY_RECEIVE.
  *
  *   ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k] [-r]
- *             [-m MODE] [-t SECONDS] [-S FILE] [-R NETDEV]
- *             [-g CGROUP_DIR] [-i IFNAME]
+ *             [-m MODE | -K BYTES | -X [-D BLOCKDEV]] [-t SECONDS] [-S FILE]
+ *             [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]
  *   ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]
  *
  * Stream byte i is a pure function of (SEED, i), so the receiver checks every
@@ -34,6 +34,40 @@
  *   -i IF   "pp": deltas of IF's ethtool counters named rx_pp_* from before
  *           the transfer to after release ("pp_held": to the held point);
  *           {} and a warning when IF or its counters do not exist
+ *   -K N    recv, hold and re-verify (needs -z; not with -k or -m): the first
+ *           N bytes mapped stay mapped, each chunk in its own window as with
+ *           -k (held_bytes: those, N or a little more), while the rest of the
+ *           stream is mapped into one reused window and verified as it
+ *           arrives. Held as -m map (-t, -S, SIGUSR1; memcg_held and
+ *           pp_held are sampled after the whole stream, the first N bytes
+ *           still mapped); at release every held byte is read and verified
+ *           again before the munmap: held_reverified_bytes (right),
+ *           held_bad_bytes (changed while held). Exit 1 if any changed or
+ *           fewer than N bytes were held.
+ *   -X      recv stress (needs -z; not with -m, -K, -r, -t or -S): every chunk
+ *           is mapped into a new window (as -k); once verified, the window
+ *           is published to a second thread, pinned to another CPU than the
+ *           receiving one (stress_cpus: 2, or 1 with a single CPU), which
+ *           MADV_DONTNEEDs and unmaps it while the receiver is in its next
+ *           TCP_ZEROCOPY_RECEIVE (stress_zapped_windows; held_bytes: the
+ *           most bytes published and not yet zapped). Before zapping every
+ *           4th window, the thread in turn:
+ *             forks: the child verifies the window and exits 0 if intact
+ *               (fork_checks, fork_bad: children that did not);
+ *             writes the window to the block device of -D with O_DIRECT,
+ *               reads it back into a private buffer and compares
+ *               (odirect_bytes right, odirect_bad; an I/O error counts its
+ *               bytes bad and sets odirect_errno). Without -D, or if the
+ *               device cannot be opened with O_DIRECT or is smaller than
+ *               CHUNK, the check is skipped: odirect_skipped, odirect_errno
+ *               (0: no -D). The device's first CHUNK bytes are overwritten;
+ *             sends it with MSG_ZEROCOPY over a TCP connection on 127.0.0.1
+ *               (the receiver's netns) to a reader thread that verifies it
+ *               (zcsend_bytes right, zcsend_bad): GUP references to the
+ *               pages, dropped when the skbs are freed, the window zapped
+ *               meanwhile.
+ *           Exit 1 if any *_bad is not 0. It all ends with the stream.
+ *   -D DEV  the block device of -X's O_DIRECT check (e.g. /dev/ram0)
  *
  * held_bytes is the most mapped bytes held at once, by this process or by
  * what a mode handed them to. Hold modes (-m, all need -z); the socket is
@@ -80,7 +114,11 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <linux/fs.h>
+#include <linux/futex.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,6 +128,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -108,15 +148,16 @@ static const char *const mode_names[] = {
 struct opts {
 	const char *host;
 	const char *port;
-	const char *cgroup, *ifname, *held_file, *rxe_netdev;
+	const char *cgroup, *ifname, *held_file, *rxe_netdev, *odirect_dev;
 	uint64_t bytes;
 	uint64_t seed;
 	uint64_t pace;
+	uint64_t keep_first;	/* -K */
 	size_t chunk;
 	int mss, rcvbuf;
 	int wait_s, hold_s;
 	enum mode mode;
-	bool v6, zc, shuffle, lock;
+	bool v6, zc, shuffle, lock, stress;
 };
 
 struct rx_stats {
@@ -140,6 +181,8 @@ struct rx {
 	int memcg_fd;
 	uint64_t memcg_before, memcg_peak, memcg_held, memcg_after;
 	uint64_t held, held_max;
+	uint64_t held_reverified, held_bad;	/* -K */
+	struct stress *stress;			/* -X */
 	bool failed;	/* the mode did not do what it is for */
 };
 
@@ -183,7 +226,8 @@ static void fill(uint8_t *buf, size_t len, uint64_t seed, uint64_t off)
 static uint64_t count_bad(const uint8_t *buf, size_t len, uint64_t seed,
 			  uint64_t off, uint64_t *first_bad)
 {
-	static uint8_t want[1 << 16];
+	/* Per thread: -X verifies in three threads at once. */
+	static __thread uint8_t want[1 << 16];
 	uint64_t bad = 0;
 	size_t done = 0;
 
@@ -616,7 +660,410 @@ static bool ext_intact(const struct rx *rx)
 	return true;
 }
 
-/* Receive the stream; with a hold mode, keep every mapped window in rx->ext. */
+/*
+ * -K: read every held byte again; those that changed since they were
+ * verified at mapping time are held_bad.
+ */
+static void reverify_held(struct rx *rx)
+{
+	for (size_t i = 0; i < rx->n_ext; i++) {
+		const struct extent *e = &rx->ext[i];
+		uint64_t bad = count_bad(e->addr, e->len, rx->o->seed, e->off,
+					 NULL);
+
+		rx->held_bad += bad;
+		rx->held_reverified += e->len - bad;
+	}
+}
+
+/*
+ * -X: the receiver publishes each verified window into a ring; the stress
+ * thread takes it, every STRESS_EVERY-th with one more check, and zaps it.
+ * The indices only grow; a futex word wakes the other side.
+ */
+#define STRESS_SLOTS	16
+#define STRESS_EVERY	4
+
+enum { CHECK_FORK, CHECK_ODIRECT, CHECK_ZCSEND, CHECKS };
+
+struct stress {
+	const struct opts *o;
+	struct extent slot[STRESS_SLOTS];
+	uint32_t published;	/* windows published, by the receiver */
+	uint32_t consumed;	/* windows zapped, by the stress thread */
+	uint32_t events;	/* bumped at each publish and at the end */
+	bool done;
+	uint64_t inflight;	/* bytes published and not zapped yet */
+	uint64_t inflight_max;
+	pthread_t thread, reader;
+	int cpus;
+	unsigned char *vec;	/* mincore() of one window */
+	int dfd, derrno;	/* O_DIRECT device */
+	uint8_t *dbuf;
+	int ztx, zrx, rec[2];	/* MSG_ZEROCOPY: sender, reader, records */
+	uint32_t zsends, zdone;
+	uint8_t *rbuf;
+	/* The stress thread's results, then the reader's. */
+	uint64_t zapped, fork_checks, fork_bad;
+	uint64_t odirect_bytes, odirect_bad, odirect_skipped;
+	uint64_t zcsend_bytes, zcsend_bad;
+};
+
+static void futex_wait(uint32_t *word, uint32_t val)
+{
+	if (syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0) &&
+	    errno != EAGAIN && errno != EINTR)
+		die("FUTEX_WAIT");
+}
+
+static void futex_wake(uint32_t *word)
+{
+	if (syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL,
+		    0) < 0)
+		die("FUTEX_WAKE");
+}
+
+/* (a) A child verifies the window through its copy of the page tables. */
+static void check_fork(struct stress *s, const struct extent *e)
+{
+	size_t np = (e->len + PAGE - 1) / PAGE;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		/* Only async-signal-safe work here: other threads ran. */
+		if (mincore(e->addr, np * PAGE, s->vec))
+			_exit(3);
+		/* A missing page would SIGBUS: the window has no fault handler. */
+		for (size_t p = 0; p < np; p++)
+			if (!(s->vec[p] & 1))
+				_exit(2);
+		_exit(count_bad(e->addr, e->len, s->o->seed, e->off, NULL) ?
+		      1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid");
+	s->fork_checks++;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		s->fork_bad++;
+}
+
+/* -D: open for O_DIRECT; on failure the check is skipped, derrno says why. */
+static void odirect_open(struct stress *s)
+{
+	const char *dev = s->o->odirect_dev;
+	uint64_t size = UINT64_MAX;
+	struct stat st;
+
+	s->dfd = -1;
+	if (!dev)
+		return;
+	s->dfd = open(dev, O_RDWR | O_DIRECT);
+	if (s->dfd < 0) {
+		s->derrno = errno;
+		fprintf(stderr, "ppzc: warning: %s: %s: O_DIRECT check skipped\n",
+			dev, strerror(errno));
+		return;
+	}
+	/* A regular file grows; a block device has its size. */
+	if (fstat(s->dfd, &st) ||
+	    (S_ISBLK(st.st_mode) && ioctl(s->dfd, BLKGETSIZE64, &size)))
+		die(dev);
+	if (size < s->o->chunk) {
+		fprintf(stderr, "ppzc: warning: %s < CHUNK: O_DIRECT check skipped\n",
+			dev);
+		close(s->dfd);
+		s->dfd = -1;
+		s->derrno = ENOSPC;
+		return;
+	}
+	s->dbuf = aligned_alloc(PAGE, s->o->chunk);
+	if (!s->dbuf)
+		die("malloc");
+}
+
+/* (b) The window to the device with O_DIRECT, back into a private buffer. */
+static void check_odirect(struct stress *s, const struct extent *e)
+{
+	uint64_t bad;
+	ssize_t n;
+
+	if (s->dfd < 0) {
+		s->odirect_skipped++;
+		return;
+	}
+	memset(s->dbuf, 0, e->len);
+	n = pwrite(s->dfd, e->addr, e->len, 0);
+	if (n == (ssize_t)e->len)
+		n = pread(s->dfd, s->dbuf, e->len, 0);
+	if (n != (ssize_t)e->len) {
+		s->derrno = n < 0 ? errno : EIO;
+		s->odirect_bad += e->len;
+		return;
+	}
+	bad = count_bad(s->dbuf, e->len, s->o->seed, e->off, NULL);
+	s->odirect_bytes += e->len - bad;
+	s->odirect_bad += bad;
+}
+
+/* The reader end of (c): a record (stream offset and length), then data. */
+static void *zc_reader(void *arg)
+{
+	struct stress *s = arg;
+	struct extent e;
+
+	while (read(s->rec[0], &e, sizeof(e)) == sizeof(e)) {
+		for (size_t got = 0; got < e.len;) {
+			size_t want = e.len - got;
+			ssize_t r = read(s->zrx, s->rbuf, want);
+			uint64_t bad;
+
+			if (r <= 0) {
+				/* The connection ended: these never came. */
+				s->zcsend_bad += e.len - got;
+				break;
+			}
+			bad = count_bad(s->rbuf, r, s->o->seed, e.off + got, NULL);
+			s->zcsend_bytes += r - bad;
+			s->zcsend_bad += bad;
+			got += r;
+		}
+	}
+	return NULL;
+}
+
+/* A TCP connection over 127.0.0.1 in this netns, with a reader thread. */
+static void zcsend_open(struct stress *s)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t al = sizeof(a);
+	int lfd, one = 1, err;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&a, &al))
+		die("-X: listen on 127.0.0.1");
+	s->ztx = socket(AF_INET, SOCK_STREAM, 0);
+	if (s->ztx < 0 || connect(s->ztx, (struct sockaddr *)&a, sizeof(a)))
+		die("-X: connect to 127.0.0.1 (is lo up?)");
+	s->zrx = accept(lfd, NULL, NULL);
+	if (s->zrx < 0)
+		die("-X: accept");
+	close(lfd);
+	if (setsockopt(s->ztx, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)))
+		die("SO_ZEROCOPY");
+	if (pipe(s->rec))
+		die("pipe");
+	s->rbuf = malloc(s->o->chunk);
+	if (!s->rbuf)
+		die("malloc");
+	err = pthread_create(&s->reader, NULL, zc_reader, s);
+	if (err) {
+		errno = err;
+		die("pthread_create");
+	}
+}
+
+/*
+ * (c) The window sent with MSG_ZEROCOPY: the skbs take references to its
+ * pages (GUP), dropped when they are freed, after the window is zapped.
+ */
+static void check_zcsend(struct stress *s, const struct extent *e)
+{
+	size_t done = 0;
+
+	zc_reap(s->ztx, s->zsends, &s->zdone);
+	if (write(s->rec[1], e, sizeof(*e)) != sizeof(*e))
+		die("-X: record pipe");
+	while (done < e->len) {
+		ssize_t w = send(s->ztx, e->addr + done, e->len - done,
+				 MSG_ZEROCOPY | MSG_NOSIGNAL);
+
+		/* ENOBUFS: too many completions pending (optmem). */
+		if (w < 0 && errno == ENOBUFS) {
+			if (s->zdone == s->zsends)
+				usleep(1000);
+			zc_reap(s->ztx, s->zsends, &s->zdone);
+			continue;
+		}
+		if (w < 0)
+			die("-X: MSG_ZEROCOPY send");
+		done += w;
+		s->zsends++;
+	}
+}
+
+static void *stress_thread(void *arg)
+{
+	struct stress *s = arg;
+	uint32_t c = 0, n = 0;
+
+	for (;;) {
+		uint32_t ev = __atomic_load_n(&s->events, __ATOMIC_ACQUIRE);
+		struct extent e;
+
+		if (c == __atomic_load_n(&s->published, __ATOMIC_ACQUIRE)) {
+			/* Done: the last windows may have come meanwhile. */
+			if (__atomic_load_n(&s->done, __ATOMIC_ACQUIRE)) {
+				if (c == __atomic_load_n(&s->published,
+							 __ATOMIC_ACQUIRE))
+					break;
+				continue;
+			}
+			futex_wait(&s->events, ev);
+			continue;
+		}
+		e = s->slot[c % STRESS_SLOTS];
+		if (++n % STRESS_EVERY == 0) {
+			switch ((n / STRESS_EVERY - 1) % CHECKS) {
+			case CHECK_FORK:
+				check_fork(s, &e);
+				break;
+			case CHECK_ODIRECT:
+				check_odirect(s, &e);
+				break;
+			default:
+				check_zcsend(s, &e);
+				break;
+			}
+		}
+		/* The receiver is done with it: never touched again. */
+		if (madvise(e.addr, s->o->chunk, MADV_DONTNEED))
+			die("-X: MADV_DONTNEED");
+		if (munmap(e.addr, s->o->chunk))
+			die("-X: munmap");
+		__atomic_sub_fetch(&s->inflight, e.len, __ATOMIC_RELAXED);
+		s->zapped++;
+		__atomic_store_n(&s->consumed, ++c, __ATOMIC_RELEASE);
+		futex_wake(&s->consumed);
+	}
+	return NULL;
+}
+
+/*
+ * Set up the checks, pin the receiving thread to the first allowed CPU and
+ * the stress thread to the second, and start it.
+ */
+static struct stress *stress_start(const struct opts *o)
+{
+	struct stress *s = calloc(1, sizeof(*s));
+	int cpu[2] = { -1, -1 }, n = 0, err;
+	cpu_set_t allowed, one;
+	pthread_attr_t attr;
+
+	if (!s)
+		die("malloc");
+	s->o = o;
+	s->vec = malloc(o->chunk / PAGE);
+	if (!s->vec)
+		die("malloc");
+	odirect_open(s);
+	/* The reader thread takes every CPU allowed: started before pinning. */
+	zcsend_open(s);
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		die("sched_getaffinity");
+	for (int i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &allowed))
+			cpu[n++] = i;
+	s->cpus = n;
+	err = pthread_attr_init(&attr);
+	if (!err && n == 2) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu[0], &one);
+		if (sched_setaffinity(0, sizeof(one), &one))
+			die("sched_setaffinity");
+		CPU_ZERO(&one);
+		CPU_SET(cpu[1], &one);
+		err = pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+	}
+	if (!err)
+		err = pthread_create(&s->thread, &attr, stress_thread, s);
+	if (err) {
+		errno = err;
+		die("-X: stress thread");
+	}
+	pthread_attr_destroy(&attr);
+	return s;
+}
+
+/* The receiver verified win: hand it over; wait while the ring is full. */
+static void stress_publish(struct stress *s, uint8_t *win, size_t len,
+			   uint64_t off)
+{
+	uint32_t pub = s->published;
+	uint64_t in;
+
+	for (;;) {
+		uint32_t c = __atomic_load_n(&s->consumed, __ATOMIC_ACQUIRE);
+
+		if (pub - c < STRESS_SLOTS)
+			break;
+		futex_wait(&s->consumed, c);
+	}
+	s->slot[pub % STRESS_SLOTS] = (struct extent){ win, len, off };
+	in = __atomic_add_fetch(&s->inflight, len, __ATOMIC_RELAXED);
+	if (in > s->inflight_max)
+		s->inflight_max = in;
+	__atomic_store_n(&s->published, pub + 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&s->events, 1, __ATOMIC_RELEASE);
+	futex_wake(&s->events);
+}
+
+/* The stream is over: let the stress thread drain the ring, then stop all. */
+static void stress_stop(struct stress *s)
+{
+	__atomic_store_n(&s->done, true, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&s->events, 1, __ATOMIC_RELEASE);
+	futex_wake(&s->events);
+	pthread_join(s->thread, NULL);
+	zc_reap(s->ztx, s->zsends, &s->zdone);
+	close(s->rec[1]);
+	shutdown(s->ztx, SHUT_WR);
+	pthread_join(s->reader, NULL);
+	close(s->rec[0]);
+	close(s->ztx);
+	close(s->zrx);
+	if (s->dfd >= 0)
+		close(s->dfd);
+}
+
+static void stress_report(const struct stress *s)
+{
+	json_int("stress_cpus", s->cpus);
+	json_int("stress_zapped_windows", s->zapped);
+	json_int("fork_checks", s->fork_checks);
+	json_int("fork_bad", s->fork_bad);
+	json_int("odirect_bytes", s->odirect_bytes);
+	json_int("odirect_bad", s->odirect_bad);
+	json_int("odirect_skipped", s->odirect_skipped);
+	json_int("odirect_errno", s->derrno);
+	json_int("zcsend_bytes", s->zcsend_bytes);
+	json_int("zcsend_bad", s->zcsend_bad);
+}
+
+static bool stress_bad(const struct stress *s)
+{
+	return s->fork_bad || s->odirect_bad || s->zcsend_bad;
+}
+
+static void stress_free(struct stress *s)
+{
+	free(s->vec);
+	free(s->dbuf);
+	free(s->rbuf);
+	free(s);
+}
+
+/*
+ * Receive the stream; with a hold mode, keep every mapped window in rx->ext
+ * (-K: until held_bytes reaches -K's), with -X hand each to the stress thread.
+ */
 static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
 {
 	const struct opts *o = rx->o;
@@ -655,7 +1102,18 @@ static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
 
 			verify(st, win, zc.length, o->seed);
 			st->mapped += zc.length;
-			if (keep) {
+			if (rx->stress) {
+				/*
+				 * The next window first: the zap of this one
+				 * then overlaps the next TCP_ZEROCOPY_RECEIVE,
+				 * not our mmap().
+				 */
+				uint8_t *next = zc_window(fd, o->chunk);
+
+				stress_publish(rx->stress, win, zc.length, off);
+				win = next;
+			} else if (keep && (!o->keep_first ||
+					    rx->held < o->keep_first)) {
 				rx->ext = realloc(rx->ext, (rx->n_ext + 1) *
 						  sizeof(*rx->ext));
 				if (!rx->ext)
@@ -664,11 +1122,12 @@ static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
 					win, zc.length, off };
 				held_add(rx, zc.length);
 				win = zc_window(fd, o->chunk);
-			} else {
+			} else if (!keep) {
 				/* The next call replaces this window's pages. */
 				held_add(rx, (int64_t)zc.length -
 					 (int64_t)rx->held);
 			}
+			/* (-K past its bytes: the reused window is not held.) */
 			memcg_sample(rx, NULL);
 		}
 		if (zc.recv_skip_hint) {
@@ -1049,7 +1508,7 @@ static int do_recv(const struct opts *o)
 	uint8_t *buf = malloc(bufsz);
 	struct rdma_hold rdma = { 0 };
 	struct io_uring ring;
-	bool ring_up = false, ring_pinned = false;
+	bool ring_up = false, ring_pinned = false, stress_failed = false;
 	int *pipes = NULL, child_fd = -1;
 	pid_t child = 0;
 	sigset_t usr1;
@@ -1087,12 +1546,18 @@ static int do_recv(const struct opts *o)
 	/* Before any window is mapped: locking it would try to fault it in. */
 	if (o->lock && mlockall(MCL_CURRENT))
 		die("mlockall");
+	if (o->stress)
+		rx.stress = stress_start(o);
 	lfd = tcp_socket(o, true);
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
 		die("accept");
 	close(lfd);
 	receive(&rx, fd, buf, bufsz);
+	if (rx.stress) {
+		stress_stop(rx.stress);
+		rx.held_max = rx.stress->inflight_max;
+	}
 	/* The mappings keep the socket open: end the connection explicitly. */
 	shutdown(fd, SHUT_RDWR);
 	close(fd);
@@ -1143,12 +1608,20 @@ static int do_recv(const struct opts *o)
 			io_uring_unregister_buffers(&ring);
 		io_uring_queue_exit(&ring);
 	}
+	if (o->keep_first)
+		reverify_held(&rx);
 	unmap_all(&rx);
 	memcg_sample(&rx, &rx.memcg_after);
 	pp_snapshot(o, &pp_after, false);
 
 	if (o->zc)
 		json_int("held_bytes", rx.held_max);
+	if (o->keep_first) {
+		json_int("held_reverified_bytes", rx.held_reverified);
+		json_int("held_bad_bytes", rx.held_bad);
+	}
+	if (rx.stress)
+		stress_report(rx.stress);
 	if (o->cgroup) {
 		json_int("memcg_before", rx.memcg_before);
 		json_int("memcg_peak", rx.memcg_peak);
@@ -1163,6 +1636,15 @@ static int do_recv(const struct opts *o)
 	printf("}\n");
 	free(buf);
 	free(rx.ext);
+	if (rx.stress) {
+		stress_failed = stress_bad(rx.stress);
+		if (stress_failed)
+			fprintf(stderr, "ppzc: -X: bad: %llu forks, O_DIRECT %llu, zcsend %llu\n",
+				(unsigned long long)rx.stress->fork_bad,
+				(unsigned long long)rx.stress->odirect_bad,
+				(unsigned long long)rx.stress->zcsend_bad);
+		stress_free(rx.stress);
+	}
 
 	if (rx.st.bad) {
 		fprintf(stderr, "ppzc: %llu bad bytes, first at %llu\n",
@@ -1176,6 +1658,19 @@ static int do_recv(const struct opts *o)
 			(unsigned long long)o->bytes);
 		return 1;
 	}
+	if (o->keep_first && rx.held_bad) {
+		fprintf(stderr, "ppzc: -K: %llu held bytes changed while held\n",
+			(unsigned long long)rx.held_bad);
+		return 1;
+	}
+	if (o->keep_first && rx.held_max < o->keep_first) {
+		fprintf(stderr, "ppzc: -K: held %llu of %llu bytes\n",
+			(unsigned long long)rx.held_max,
+			(unsigned long long)o->keep_first);
+		return 1;
+	}
+	if (stress_failed)
+		return 1;
 	if (rx.failed) {
 		fprintf(stderr, "ppzc: -m %s did not hold every mapped page\n",
 			mode_names[o->mode]);
@@ -1191,12 +1686,15 @@ static void bad_args(const char *why)
 	fprintf(stderr,
 		"usage: ppzc recv [-6] [-p PORT] [-b BYTES] [-s SEED] [-z] [-c CHUNK] [-k] [-r] [-L]\n"
 		"                 [-B RCVBUF]\n"
-		"                 [-m map|vmsplice|fork|rdma|iouring] [-t SECONDS] [-S FILE]\n"
-		"                 [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]\n"
+		"                 [-m map|vmsplice|fork|rdma|iouring | -K HOLD_BYTES | -X [-D BLOCKDEV]]\n"
+		"                 [-t SECONDS] [-S FILE] [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]\n"
 		"       ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]\n"
 		"                 [-P BYTES_PER_SECOND (until SIGUSR1)]\n"
 		"hold: -m, -t or -S hold the mapped pages (needs -z) until -t SECONDS pass,\n"
-		"      FILE (written \"held\\n\" once held) is removed, or SIGUSR1 arrives\n");
+		"      FILE (written \"held\\n\" once held) is removed, or SIGUSR1 arrives\n"
+		"      -K: hold the first HOLD_BYTES mapped, verify them again at release\n"
+		"stress: -X zaps each verified window from another thread, every 4th\n"
+		"      after a fork, O_DIRECT (-D) or MSG_ZEROCOPY check (needs -z)\n");
 	exit(2);
 }
 
@@ -1234,7 +1732,7 @@ static enum mode parse_mode(const char *s)
 int main(int argc, char **argv)
 {
 	struct opts o = { .port = "4242", .seed = 1, .chunk = 512 << 10, .wait_s = 30 };
-	bool send;
+	bool send, k_given = false, m_given = false;
 	int c;
 
 	if (argc < 2)
@@ -1246,7 +1744,7 @@ int main(int argc, char **argv)
 	else
 		bad_args(NULL);
 	optind = 2;
-	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krLB:M:w:m:t:S:R:g:i:P:")) != -1) {
+	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krLB:M:w:m:t:S:R:g:i:P:K:XD:")) != -1) {
 		switch (c) {
 		case '6':
 			o.v6 = true;
@@ -1286,6 +1784,18 @@ int main(int argc, char **argv)
 		case 'k':
 			if (o.mode == MODE_NONE)
 				o.mode = MODE_MAP;
+			k_given = true;
+			break;
+		case 'K':
+			o.keep_first = parse_size(optarg);
+			if (!o.keep_first)
+				bad_args("-K must be at least 1 byte");
+			break;
+		case 'X':
+			o.stress = true;
+			break;
+		case 'D':
+			o.odirect_dev = optarg;
 			break;
 		case 'M':
 			o.mss = parse_size(optarg);
@@ -1295,6 +1805,7 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			o.mode = parse_mode(optarg);
+			m_given = true;
 			break;
 		case 't':
 			o.hold_s = parse_size(optarg);
@@ -1324,7 +1835,23 @@ int main(int argc, char **argv)
 		bad_args("send needs -H HOST and -b BYTES");
 	if (!o.chunk || o.chunk % PAGE)
 		bad_args("-c must be a non-zero multiple of 4096");
-	if ((o.hold_s || o.held_file) && o.mode == MODE_NONE)
+	if (send && (o.keep_first || o.stress || o.odirect_dev))
+		bad_args("-K, -X and -D are for recv");
+	if (o.keep_first && !o.zc)
+		bad_args("-K needs -z");
+	if (o.keep_first && (k_given || m_given))
+		bad_args("-K holds windows of its own: not with -k or -m");
+	if (o.stress && !o.zc)
+		bad_args("-X needs -z");
+	if (o.stress && (m_given || o.keep_first || o.shuffle || o.hold_s ||
+			 o.held_file))
+		bad_args("-X zaps every window: not with -m, -K, -r, -t or -S");
+	if (o.odirect_dev && !o.stress)
+		bad_args("-D needs -X");
+	/* -X maps each chunk into a new window as -k, but holds none. */
+	if (o.stress)
+		o.mode = MODE_NONE;
+	if ((o.hold_s || o.held_file || o.keep_first) && o.mode == MODE_NONE)
 		o.mode = MODE_MAP;
 	if (o.mode != MODE_NONE && !o.zc)
 		bad_args("-k, -m, -t and -S need -z");

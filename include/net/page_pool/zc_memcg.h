@@ -14,21 +14,6 @@
 #include <linux/mm.h>
 #include <net/page_pool/types.h>
 
-/**
- * struct page_pool_zc_ops - owner callbacks of an opted-in pool
- * @driver_only: called when a page that is (or was) mapped into user space
- *	drops to the references its pool holds, from put_page(), folio_put(),
- *	folio_put_refs() or folios_put_refs(). It runs in any context but NMI,
- *	possibly with interrupts off, and must not sleep. The page may be in
- *	any state by the time it runs (transient references make it fire on
- *	pages that were never parked): it must check, and be idempotent.
- *	page_pool_zc_driver_only() is the default, and what an override
- *	should end with.
- */
-struct page_pool_zc_ops {
-	void (*driver_only)(struct page_pool *pool, struct page *page);
-};
-
 #ifdef CONFIG_PAGE_POOL_ZC_MEMCG
 
 /**
@@ -42,8 +27,6 @@ static inline bool page_pool_zc_enabled(const struct page_pool *pool)
 	return !!pool->zc;
 }
 
-void page_pool_zc_driver_only(struct page_pool *pool, struct page *page);
-
 /* CONFIG_PAGE_POOL_ZC_MEMCG selects CONFIG_PAGE_POOL_STATS. */
 void page_pool_zc_get_stats(const struct page_pool *pool,
 			    struct page_pool_zc_stats *sum);
@@ -51,56 +34,65 @@ void page_pool_zc_get_stats(const struct page_pool *pool,
 /* Core hooks: page_pool.c and tcp.c, not drivers. */
 int page_pool_zc_init(struct page_pool *pool);
 void page_pool_zc_destroy(struct page_pool *pool);
-bool page_pool_zc_park(struct page_pool *pool, netmem_ref netmem);
-void page_pool_zc_unmapped(struct page_pool *pool, netmem_ref netmem);
+bool page_pool_zc_release(struct page_pool *pool, netmem_ref netmem);
+bool page_pool_zc_all_parked(const struct page_pool *pool, int inflight);
 unsigned int __page_pool_zc_charge(struct page **pages, unsigned int nr,
-				   size_t reserve);
+				   bool pp_refs, size_t headroom,
+				   unsigned long *claimed);
 void __page_pool_zc_commit(struct page **pages, unsigned int nr_mapped,
-			   unsigned int nr_charged);
+			   unsigned int nr_charged, unsigned long claimed);
 
 /**
  * page_pool_zc_charge() - charge pages about to be mapped to user space
- * @pages: pages collected by TCP_ZEROCOPY_RECEIVE
+ * @pages: pages of one skb collected by TCP_ZEROCOPY_RECEIVE, at most 32
  * @nr: number of pages
- * @reserve: bytes the memcg must still have room for once the pages are
+ * @pp_refs: the skb holds pool references to its pool pages
+ *	(skb->pp_recycle); without them the pages are passed through
+ * @headroom: bytes that must stay free below memory.max once the pages are
  *	charged (the socket's receive budget), or 0
+ * @claimed: set to the pages this call charged and marked, for
+ *	page_pool_zc_commit()
  *
- * Charges every page of an opted-in pool to the memcg of current, before
- * vm_insert_pages() so that file_mapped lands in that memcg. Stops at the
- * first page whose charge fails. Pages of other pools, and any other page,
- * pass uncharged. @reserve is charged before the pages and given back after
- * them: pages that would leave the memcg less room than that are not
- * charged, so that the socket's own charges, which may OOM-kill in process
- * context, still fit under memory.max.
+ * Charges the pages of opted-in pools to the memcg of current in one batch,
+ * before vm_insert_pages() so that file_mapped lands in that memcg, and
+ * marks them mapped. Mapped pages cannot be reclaimed: pages that would
+ * leave the memcg (or an ancestor) less than @headroom below memory.max are
+ * not charged, so that the socket's own charges, which may OOM-kill in
+ * process context, still fit. Other pages pass, uncharged, unless
+ * net.core.zerocopy_rx_strict is set: then only charged pages may be
+ * mapped.
  *
- * A macro, so that @reserve is computed only while an opted-in pool exists.
+ * A macro, so that @headroom is computed only while the key is on.
  *
  * Context: process context, may sleep (reclaim).
  * Return: the number of leading pages that may be mapped.
  */
-#define page_pool_zc_charge(pages, nr, reserve) ({			\
+#define page_pool_zc_charge(pages, nr, pp_refs, headroom, claimed) ({	\
 	unsigned int __pp_zc_nr = (nr);					\
 									\
 	static_branch_unlikely(&page_pool_zc_key) ?			\
-		__page_pool_zc_charge(pages, __pp_zc_nr, reserve) :	\
+		__page_pool_zc_charge(pages, __pp_zc_nr, pp_refs,	\
+				      headroom, claimed) :		\
 		__pp_zc_nr;						\
 })
 
 /**
- * page_pool_zc_commit() - record which charged pages were mapped
+ * page_pool_zc_commit() - record which claimed pages were mapped
  * @pages: the pages given to page_pool_zc_charge()
  * @nr_mapped: leading pages vm_insert_pages() mapped
  * @nr_charged: what page_pool_zc_charge() returned
+ * @claimed: what page_pool_zc_charge() set
  *
- * Marks the mapped pages user-mapped; uncharges the charged ones that were
+ * Counts the mapped pages; uncharges and unmarks the claimed ones that were
  * not mapped.
  */
 static inline void page_pool_zc_commit(struct page **pages,
 				       unsigned int nr_mapped,
-				       unsigned int nr_charged)
+				       unsigned int nr_charged,
+				       unsigned long claimed)
 {
-	if (static_branch_unlikely(&page_pool_zc_key))
-		__page_pool_zc_commit(pages, nr_mapped, nr_charged);
+	if (static_branch_unlikely(&page_pool_zc_key) && claimed)
+		__page_pool_zc_commit(pages, nr_mapped, nr_charged, claimed);
 }
 
 #else /* CONFIG_PAGE_POOL_ZC_MEMCG */
@@ -129,26 +121,30 @@ static inline void page_pool_zc_destroy(struct page_pool *pool)
 {
 }
 
-static inline bool page_pool_zc_park(struct page_pool *pool,
-				     netmem_ref netmem)
+static inline bool page_pool_zc_release(struct page_pool *pool,
+					netmem_ref netmem)
 {
 	return false;
 }
 
-static inline void page_pool_zc_unmapped(struct page_pool *pool,
-					 netmem_ref netmem)
+static inline bool page_pool_zc_all_parked(const struct page_pool *pool,
+					   int inflight)
 {
+	return false;
 }
 
 static inline unsigned int page_pool_zc_charge(struct page **pages,
-					       unsigned int nr, size_t reserve)
+					       unsigned int nr, bool pp_refs,
+					       size_t headroom,
+					       unsigned long *claimed)
 {
 	return nr;
 }
 
 static inline void page_pool_zc_commit(struct page **pages,
 				       unsigned int nr_mapped,
-				       unsigned int nr_charged)
+				       unsigned int nr_charged,
+				       unsigned long claimed)
 {
 }
 

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The receiver keeps the first 16 MiB of a stream mapped (ppzc -K) while
+# over 64 MiB more flow through the same page pool into a reused window.
+# The held pages are charged to the receiver's cgroup while held, none of
+# them changes (every held byte is verified again at release: a page the
+# pool handed out again while still mapped would show), and after release
+# the charge is back to its baseline and the counters balance.
+source "$(dirname "$0")/lib.sh"
+
+out=$(mktemp)
+held=$(mktemp -u)
+trap 'dev_pair_del; rx_cgroup_del; rm -f "$out" "$held"' EXIT
+
+ktap_print_header
+ktap_set_plan 13
+
+zc_setup
+
+keep=$((16 * MIB))
+# 64 MiB after the held bytes, and 2 MiB for the last held window (up to a
+# chunk past -K) and the bytes that are copied, not mapped.
+bytes=$((keep + 66 * MIB))
+nf_before=$(cg_nonfile "$RX_CG")
+start=$SECONDS
+rx_run "$out" -b $bytes -z -K $keep -S "$held"
+tx_run $bytes
+wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pages"
+cur=$(cat "$RX_CG/memory.current")
+zrx_held=$(awk '$1 == "zerocopy_rx" { print $2 }' "$RX_CG/memory.stat")
+mapped_now=$(rx_stat rx_pp_zc_mapped)
+unch_now=$(rx_stat rx_pp_zc_uncharged)
+rm -f "$held"
+wait $RX_PID
+rc=$?
+ktap_print_msg "receiver ($((SECONDS - start)) s): $(cat "$out")"
+sleep 1
+nf_after=$(cg_nonfile "$RX_CG")
+zrx_after=$(awk '$1 == "zerocopy_rx" { print $2 }' "$RX_CG/memory.stat")
+
+got=$(json_get "$out" bytes)
+hb=$(json_get "$out" held_bytes)
+mapped=$(json_get "$out" mapped)
+base=$(json_get "$out" memcg_before)
+after=$(json_get "$out" memcg_after)
+ktap_print_msg "memory.current: baseline $base, $cur while $hb bytes held, $after after munmap;" \
+	"less page cache: $nf_before before, $nf_after after exit"
+
+ok=false
+[ $rc -eq 0 ] && num_cmp "$got" -eq $bytes && num_cmp "$(json_get "$out" bad)" -eq 0 && ok=true
+ktap_test_result "receiver got $bytes bytes, none corrupt (exit $rc)" $ok
+ktap_test_result "held >= 16 MiB of mapped pool pages ($hb bytes)" num_cmp "$hb" -ge $keep
+rest=$(sub "$mapped" "$hb")
+ktap_test_result "after the held bytes, >= 64 MiB more through the pool (${rest:-no} bytes mapped)" \
+	num_cmp "$rest" -ge $((64 * MIB))
+ktap_test_result "every held byte read again at release ($(json_get "$out" held_reverified_bytes) bytes)" \
+	num_cmp "$(json_get "$out" held_reverified_bytes)" -eq "$hb"
+ktap_test_result "no held byte changed while held ($(json_get "$out" held_bad_bytes) bad)" \
+	num_cmp "$(json_get "$out" held_bad_bytes)" -eq 0
+charged=$(sub "$mapped_now" "$unch_now")
+held_pages=
+num_cmp "$hb" -ge 0 && held_pages=$((hb / 4096))
+ktap_test_result "while held: ${charged:-no} pages charged, >= the ${held_pages:-no} held" \
+	num_cmp "$charged" -ge "$held_pages"
+ktap_test_result "while held: memory.current >= baseline + held - 1 MiB" \
+	num_cmp "$cur" -ge "$(sum "$base" "$hb" -$MIB)"
+ktap_test_result "while held: memory.stat zerocopy_rx ${zrx_held:-missing} >= the $hb bytes held" \
+	num_cmp "$zrx_held" -ge "$hb"
+ktap_test_result "after exit: memory.stat zerocopy_rx ${zrx_after:-missing} is 0" \
+	num_cmp "$zrx_after" -eq 0
+ok=false
+num_cmp "$after" -le "$(sum "$base" $MIB)" && num_cmp "$after" -ge "$(sub "$base" $MIB)" &&
+	num_cmp "$nf_after" -le "$(sum "$nf_before" $MIB)" && ok=true
+ktap_test_result "after munmap: memory.current within 1 MiB of baseline, and after exit (page cache aside)" $ok
+
+zmapped=$(pp_get "$out" rx_pp_zc_mapped)
+zunch=$(pp_get "$out" rx_pp_zc_uncharged)
+zparked=$(pp_get "$out" rx_pp_zc_parked)
+zreturned=$(sum "$(pp_get "$out" rx_pp_zc_recycled)" "$(pp_get "$out" rx_pp_zc_released)")
+ktap_print_msg "rx_pp_zc_: mapped $zmapped uncharged $zunch parked $zparked recycled+released $zreturned"
+ktap_test_result "rx_pp_zc_mapped > 0 pages (${zmapped:-none})" num_cmp "$zmapped" -gt 0
+ktap_test_result "rx_pp_zc_uncharged == rx_pp_zc_mapped" num_cmp "$zunch" -eq "$zmapped"
+ktap_test_result "rx_pp_zc_parked == rx_pp_zc_recycled + rx_pp_zc_released" \
+	num_cmp "$zparked" -eq "$zreturned"
+ktap_finished
