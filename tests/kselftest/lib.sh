@@ -102,6 +102,7 @@ dev_pair()
 
 dev_pair_del()
 {
+	skb_defer_restore
 	if [ -n "${PPKIT_DEV_TEARDOWN:-}" ]; then
 		# shellcheck source=/dev/null
 		source "$PPKIT_DEV_TEARDOWN"
@@ -110,13 +111,32 @@ dev_pair_del()
 	fi
 }
 
+# skb_defer_off: an skb freed on another CPU than the one that allocated
+# it may wait on that CPU's defer list (net.core.skb_defer_max per CPU)
+# until the CPU next runs its receive softirq, its pages still charged.
+# The checks "once idle" need every skb freed: defer none while the test
+# runs. dev_pair_del restores the setting.
+SKB_DEFER_MAX=/proc/sys/net/core/skb_defer_max
+skb_defer_off()
+{
+	[ -n "${SKB_DEFER_SAVED:-}" ] || SKB_DEFER_SAVED=$(cat $SKB_DEFER_MAX) || return 1
+	echo 0 > $SKB_DEFER_MAX
+}
+
+skb_defer_restore()
+{
+	[ -z "${SKB_DEFER_SAVED:-}" ] || echo "$SKB_DEFER_SAVED" > $SKB_DEFER_MAX
+	SKB_DEFER_SAVED=
+}
+
 # zc_setup: the usual test bed: the device pair at MTU 4148 (a 4096-byte
 # payload per segment), the receiver's cgroup, rx-zc-memcg and
-# tcp-data-split on. Bails out of the test if any of it fails.
+# tcp-data-split on, no deferred skb frees. Bails out of the test if any
+# of it fails.
 zc_setup()
 {
-	dev_pair 4148 && rx_cgroup && rx_zc_memcg on && rx_split on ||
-		ktap_exit_fail_msg "cannot set up the device pair"
+	skb_defer_off && dev_pair 4148 && rx_cgroup && rx_zc_memcg on &&
+		rx_split on || ktap_exit_fail_msg "cannot set up the device pair"
 }
 
 # rx_split on|off: tcp-data-split on the receiving port. ethtool 6.1 does not
