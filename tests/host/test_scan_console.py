@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """tools/vm/scan-console finds each kind of splat and passes clean logs."""
 import os
+import subprocess
 import tempfile
 import unittest
 
@@ -65,6 +66,34 @@ class ScanConsole(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stdout)
         self.assertIn(":2: note: kcsan outside the kit: ", r.stdout)
         self.assertEqual(r.stdout.splitlines()[-1], "ok 1 console")
+
+    def test_kcsan_addresses_named_from_vmlinux(self):
+        # A kernel without kallsyms prints bare addresses: only once they
+        # are named can a race on the kit's paths be told apart.
+        src = ("void page_pool_zc_recycle(void) {}\n"
+               "void tick_nohz_stop_tick(void) {}\n"
+               "void _start(void) {}\n")
+        log = ("[    3.0] BUG: KCSAN: data-race in 0xffffffff81000003 / 0xffffffff81000008\n"
+               "[    3.0] \n"
+               "[    3.0] write to 0xffff8880001b6250 of 8 bytes by task 9 on cpu 1:\n"
+               "[    3.0]  0xffffffff81000003\n"
+               "[    3.0] ==================================================================\n")
+        with tempfile.TemporaryDirectory() as d:
+            c, elf, path = (os.path.join(d, n) for n in ("k.c", "vmlinux", "console.log"))
+            with open(c, "w") as f:
+                f.write(src)
+            subprocess.run(["gcc", "-nostdlib", "-static", "-fno-pic", "-no-pie",
+                            "-mcmodel=kernel", "-Wl,-Ttext=0xffffffff81000000",
+                            "-o", elf, c], check=True)
+            with open(path, "w") as f:
+                f.write(log)
+            bare = self.scan(path)
+            named = self.scan(path, "--vmlinux", elf)
+        self.assertEqual(bare.returncode, 0, bare.stdout)
+        self.assertIn("note: kcsan outside the kit", bare.stdout)
+        self.assertEqual(named.returncode, 1, named.stdout)
+        self.assertIn("data-race in page_pool_zc_recycle+0x3 / tick_nohz_stop_tick+0x1",
+                      named.stdout)
 
     def test_missing_log_is_an_error(self):
         r = self.scan("/nonexistent/console.log")
