@@ -188,7 +188,7 @@ void page_pool_zc_hand_back(struct folio *folio)
 
 /**
  * page_pool_zc_release() - the pool's last pp reference to a page is gone
- * @pool: the page's pool
+ * @pool: the page's pool, an opted-in one (the callers check pool->zc)
  * @netmem: the page
  *
  * A mapped page that only its pool holds is uncharged and recycled or
@@ -202,7 +202,7 @@ bool page_pool_zc_release(struct page_pool *pool, netmem_ref netmem)
 {
 	struct page *page;
 
-	if (!pool->zc || netmem_is_net_iov(netmem))
+	if (netmem_is_net_iov(netmem))
 		return false;
 	page = netmem_to_page(netmem);
 	if (!(READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
