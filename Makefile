@@ -31,13 +31,16 @@ kernel-kcsan: tree
 
 tools: build/tools/ppzc build/tools/ppnl
 
-# Hold modes need libibverbs and liburing (make deps installs them).
-build/tools/ppzc: tools/zc/ppzc.c | deps
+# The selftests' C tools, also built here for the host tests. The hold
+# modes need libibverbs and liburing (make deps installs them).
+SELFTEST_DIR := tools/testing/selftests/drivers/net/page_pool_zc
+
+build/tools/ppzc: $(SELFTEST_DIR)/ppzc.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(TOOLS_CFLAGS) -o $@ $< -libverbs -luring
+	$(CC) $(TOOLS_CFLAGS) -DHAVE_IBVERBS -DHAVE_LIBURING -o $@ $< -libverbs -luring -lpthread
 
 # Netlink requests of the tests (tcp-data-split, page pools), in C.
-build/tools/ppnl: tools/nl/ppnl.c
+build/tools/ppnl: $(SELFTEST_DIR)/ppnl.c
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $<
 

@@ -2,7 +2,7 @@
 /*
  * KUnit tests for net/core/page_pool_zc.c that charge a memory cgroup: the
  * memcg of the task that loads this module, which must be in one (at boot
- * there is none). tests/kselftest/kunit_memcg.sh loads it from a cgroup.
+ * there is none).
  */
 
 #include <kunit/test.h>

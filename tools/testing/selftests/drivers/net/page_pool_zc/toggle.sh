@@ -9,9 +9,8 @@ out=$(mktemp)
 trap 'dev_pair_del; rx_cgroup_del; rm -f "$out"' EXIT
 
 ktap_print_header
-ktap_set_plan 4
-
 zc_setup
+ktap_set_plan 4
 
 # The sender is paced (256 KiB/s) while the toggles run, so that every one
 # of them lands under traffic however fast this machine is, then let go.
@@ -29,15 +28,14 @@ for _ in 1 2; do
 		toggles=$((toggles + 2))
 	done
 done
-pkill -USR1 -f "^$PPZC send"
+pkill -USR1 -f "^$REMOTE_PPZC send"
 wait $tx
 tx_rc=$?
 wait $RX_PID
 rx_rc=$?
 ktap_print_msg "receiver: $(cat "$out")"
-ktap_test_result "$toggles toggles, none refused" test $errors -eq 0
-ktap_test_result "$under_traffic of $toggles toggles while the receiver ran" test $under_traffic -eq $toggles
-ktap_test_result "sender completed" test $tx_rc -eq 0
-ktap_test_result "receiver got $bytes bytes, none corrupt" \
-	test $rx_rc -eq 0 -a "$(json_get "$out" bytes)" = $bytes -a "$(json_get "$out" bad)" = 0
+check "$toggles toggles, none refused" test $errors -eq 0
+check "$under_traffic of $toggles toggles while the receiver ran" test $under_traffic -eq $toggles
+check "sender completed" test $tx_rc -eq 0
+check "receiver got $bytes bytes, none corrupt" verified "$out" $rx_rc $bytes
 ktap_finished

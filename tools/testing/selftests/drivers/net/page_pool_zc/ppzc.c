@@ -7,6 +7,8 @@
  *             [-m MODE | -K BYTES | -X [-D BLOCKDEV]] [-t SECONDS] [-S FILE]
  *             [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]
  *   ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]
+ *   ppzc modes      the hold modes (-m) this build has: rdma needs libibverbs,
+ *                   iouring liburing
  *
  * Stream byte i is a pure function of (SEED, i), so the receiver checks every
  * byte, whichever way it arrived, before it hands a page to anyone. The
@@ -104,8 +106,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <infiniband/verbs.h>
-#include <liburing.h>
 #include <limits.h>
 #include <linux/errqueue.h>
 #include <linux/ethtool.h>
@@ -134,6 +134,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef HAVE_IBVERBS
+#include <infiniband/verbs.h>
+#endif
+#ifdef HAVE_LIBURING
+#include <liburing.h>
+#endif
 
 #define PAGE	4096UL
 
@@ -650,8 +656,11 @@ static void unmap_all(struct rx *rx)
 	rx->n_ext = 0;
 }
 
-/* Check the mapped data again; true if every byte is still right. */
-static bool ext_intact(const struct rx *rx)
+/*
+ * Check the mapped data again; true if every byte is still right (the pin
+ * modes; unused in a build without them).
+ */
+static bool __attribute__((unused)) ext_intact(const struct rx *rx)
 {
 	for (size_t i = 0; i < rx->n_ext; i++)
 		if (count_bad(rx->ext[i].addr, rx->ext[i].len, rx->o->seed,
@@ -1292,6 +1301,7 @@ static void release_child(struct rx *rx, pid_t pid, int release_fd)
 	held_add(rx, -(int64_t)rx->held);
 }
 
+#ifdef HAVE_IBVERBS
 /* Run the rdma tool; true if it exited 0. */
 static bool run_rdma(const char *const argv[])
 {
@@ -1397,6 +1407,26 @@ static void release_rdma(struct rx *rx, struct rdma_hold *h)
 	held_add(rx, -(int64_t)rx->held);
 }
 
+#else
+/* Built without libibverbs: parse_mode() refuses -m rdma. */
+struct rdma_hold {
+	void *ctx;
+};
+
+static void hand_to_rdma(struct rx *rx, struct rdma_hold *h)
+{
+	(void)rx;
+	(void)h;
+}
+
+static void release_rdma(struct rx *rx, struct rdma_hold *h)
+{
+	(void)rx;
+	(void)h;
+}
+#endif
+
+#ifdef HAVE_LIBURING
 /*
  * -m iouring: try the long-term write pin of fixed buffers. A read-only
  * mapping should refuse it; then pin and read the pages with
@@ -1451,6 +1481,32 @@ static bool hand_to_iouring(struct rx *rx, struct io_uring *ring,
 		rx->failed = true;
 	return false;
 }
+#else
+/* Built without liburing: parse_mode() refuses -m iouring. */
+struct io_uring {
+	int unused;
+};
+
+static bool hand_to_iouring(struct rx *rx, struct io_uring *ring,
+			    uint8_t *buf, size_t bufsz)
+{
+	(void)rx;
+	(void)ring;
+	(void)buf;
+	(void)bufsz;
+	return false;
+}
+
+static void io_uring_unregister_buffers(struct io_uring *ring)
+{
+	(void)ring;
+}
+
+static void io_uring_queue_exit(struct io_uring *ring)
+{
+	(void)ring;
+}
+#endif
 
 static double now(void)
 {
@@ -1720,13 +1776,43 @@ static uint64_t parse_size(const char *s)
 	return v;
 }
 
+/* The hold modes this build has (rdma and iouring need their libraries). */
+static bool mode_built(enum mode m)
+{
+	bool rdma = true, iouring = true;
+
+#ifndef HAVE_IBVERBS
+	rdma = false;
+#endif
+#ifndef HAVE_LIBURING
+	iouring = false;
+#endif
+	return (m != MODE_RDMA || rdma) && (m != MODE_IOURING || iouring);
+}
+
 static enum mode parse_mode(const char *s)
 {
-	for (size_t m = MODE_MAP; m < sizeof(mode_names) / sizeof(*mode_names); m++)
-		if (!strcmp(s, mode_names[m]))
-			return m;
+	for (size_t m = MODE_MAP; m < sizeof(mode_names) / sizeof(*mode_names); m++) {
+		if (strcmp(s, mode_names[m]))
+			continue;
+		if (!mode_built(m)) {
+			fprintf(stderr, "ppzc: -m %s: built without %s\n", s,
+				m == MODE_RDMA ? "libibverbs" : "liburing");
+			exit(4);
+		}
+		return m;
+	}
 	bad_args("unknown -m mode");
 	return MODE_NONE;
+}
+
+/* ppzc modes: the hold modes of this build, one per line. */
+static int list_modes(void)
+{
+	for (size_t m = MODE_MAP; m < sizeof(mode_names) / sizeof(*mode_names); m++)
+		if (mode_built(m))
+			printf("%s\n", mode_names[m]);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -1737,6 +1823,8 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		bad_args(NULL);
+	if (!strcmp(argv[1], "modes"))
+		return list_modes();
 	if (!strcmp(argv[1], "send"))
 		send = true;
 	else if (!strcmp(argv[1], "recv"))

@@ -10,9 +10,8 @@ out=$(mktemp)
 trap 'dev_pair_del; rx_cgroup_del; rm -f "$out"' EXIT
 
 ktap_print_header
-ktap_set_plan 4
-
 zc_setup
+ktap_set_plan 4
 
 bytes=$((${PPKIT_MAX_MIB:-256} * MIB))
 # Whatever the kit does, a receiver at its limit is OOM-killed if reclaim
@@ -38,13 +37,12 @@ ktap_print_msg "memory.events: $(tr '\n' ' ' < "$RX_CG/memory.events")"
 got=$(json_get "$out" bytes)
 bad=$(json_get "$out" bad)
 fails=$(pp_get "$out" rx_pp_zc_charge_fail)
-ktap_test_result "$bytes bytes under memory.max $limit, none corrupt" \
-	test $rc -eq 0 -a "${got:-none}" = $bytes -a "${bad:-none}" = 0
-ktap_test_result "charges failed and fell back to copy (${fails:-no} failures, $(json_get "$out" copied) bytes copied)" \
-	test "${fails:-0}" -gt 0
+check "$bytes bytes under memory.max $limit, none corrupt" verified "$out" $rc $bytes
+check "charges failed and fell back to copy (${fails:-no} failures, $(json_get "$out" copied) bytes copied)" \
+	num_cmp "$fails" -gt 0
 mapped=$(json_get "$out" mapped)
-ktap_test_result "the rest still mapped: ${mapped:-no} bytes, over half" \
-	test "${mapped:-0}" -gt $((bytes / 2))
-ktap_test_result "no OOM kill" \
-	test "$(awk '$1 == "oom_kill" { print $2 }' "$RX_CG/memory.events")" = 0
+check "the rest still mapped: ${mapped:-no} bytes, over half" \
+	num_cmp "$mapped" -gt $((bytes / 2))
+check "no OOM kill" \
+	num_cmp "$(awk '$1 == "oom_kill" { print $2 }' "$RX_CG/memory.events")" -eq 0
 ktap_finished

@@ -13,9 +13,8 @@ held=$(mktemp -u)
 trap 'dev_pair_del; rx_cgroup_del; rm -f "$out" "$held"' EXIT
 
 ktap_print_header
-ktap_set_plan 13
-
 zc_setup
+ktap_set_plan 13
 
 keep=$((16 * MIB))
 # 64 MiB after the held bytes, and 2 MiB for the last held window (up to a
@@ -48,38 +47,38 @@ ktap_print_msg "memory.current: baseline $base, $cur while $hb bytes held, $afte
 
 ok=false
 [ $rc -eq 0 ] && num_cmp "$got" -eq $bytes && num_cmp "$(json_get "$out" bad)" -eq 0 && ok=true
-ktap_test_result "receiver got $bytes bytes, none corrupt (exit $rc)" $ok
-ktap_test_result "held >= 16 MiB of mapped pool pages ($hb bytes)" num_cmp "$hb" -ge $keep
+check "receiver got $bytes bytes, none corrupt (exit $rc)" $ok
+check "held >= 16 MiB of mapped pool pages ($hb bytes)" num_cmp "$hb" -ge $keep
 rest=$(sub "$mapped" "$hb")
-ktap_test_result "after the held bytes, >= 64 MiB more through the pool (${rest:-no} bytes mapped)" \
+check "after the held bytes, >= 64 MiB more through the pool (${rest:-no} bytes mapped)" \
 	num_cmp "$rest" -ge $((64 * MIB))
-ktap_test_result "every held byte read again at release ($(json_get "$out" held_reverified_bytes) bytes)" \
+check "every held byte read again at release ($(json_get "$out" held_reverified_bytes) bytes)" \
 	num_cmp "$(json_get "$out" held_reverified_bytes)" -eq "$hb"
-ktap_test_result "no held byte changed while held ($(json_get "$out" held_bad_bytes) bad)" \
+check "no held byte changed while held ($(json_get "$out" held_bad_bytes) bad)" \
 	num_cmp "$(json_get "$out" held_bad_bytes)" -eq 0
 charged=$(sub "$mapped_now" "$unch_now")
 held_pages=
 num_cmp "$hb" -ge 0 && held_pages=$((hb / 4096))
-ktap_test_result "while held: ${charged:-no} pages charged, >= the ${held_pages:-no} held" \
+check "while held: ${charged:-no} pages charged, >= the ${held_pages:-no} held" \
 	num_cmp "$charged" -ge "$held_pages"
-ktap_test_result "while held: memory.current >= baseline + held - 1 MiB" \
+check "while held: memory.current >= baseline + held - 1 MiB" \
 	num_cmp "$cur" -ge "$(sum "$base" "$hb" -$MIB)"
-ktap_test_result "while held: memory.stat zerocopy_rx ${zrx_held:-missing} >= the $hb bytes held" \
+check "while held: memory.stat zerocopy_rx ${zrx_held:-missing} >= the $hb bytes held" \
 	num_cmp "$zrx_held" -ge "$hb"
-ktap_test_result "after exit: memory.stat zerocopy_rx ${zrx_after:-missing} is 0" \
+check "after exit: memory.stat zerocopy_rx ${zrx_after:-missing} is 0" \
 	num_cmp "$zrx_after" -eq 0
 ok=false
 num_cmp "$after" -le "$(sum "$base" $MIB)" && num_cmp "$after" -ge "$(sub "$base" $MIB)" &&
 	num_cmp "$nf_after" -le "$(sum "$nf_before" $MIB)" && ok=true
-ktap_test_result "after munmap: memory.current within 1 MiB of baseline, and after exit (page cache aside)" $ok
+check "after munmap: memory.current within 1 MiB of baseline, and after exit (page cache aside)" $ok
 
 zmapped=$(pp_get "$out" rx_pp_zc_mapped)
 zunch=$(pp_get "$out" rx_pp_zc_uncharged)
 zparked=$(pp_get "$out" rx_pp_zc_parked)
 zreturned=$(sum "$(pp_get "$out" rx_pp_zc_recycled)" "$(pp_get "$out" rx_pp_zc_released)")
 ktap_print_msg "rx_pp_zc_: mapped $zmapped uncharged $zunch parked $zparked recycled+released $zreturned"
-ktap_test_result "rx_pp_zc_mapped > 0 pages (${zmapped:-none})" num_cmp "$zmapped" -gt 0
-ktap_test_result "rx_pp_zc_uncharged == rx_pp_zc_mapped" num_cmp "$zunch" -eq "$zmapped"
-ktap_test_result "rx_pp_zc_parked == rx_pp_zc_recycled + rx_pp_zc_released" \
+check "rx_pp_zc_mapped > 0 pages (${zmapped:-none})" num_cmp "$zmapped" -gt 0
+check "rx_pp_zc_uncharged == rx_pp_zc_mapped" num_cmp "$zunch" -eq "$zmapped"
+check "rx_pp_zc_parked == rx_pp_zc_recycled + rx_pp_zc_released" \
 	num_cmp "$zparked" -eq "$zreturned"
 ktap_finished

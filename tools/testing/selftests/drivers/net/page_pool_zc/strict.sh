@@ -12,62 +12,55 @@ trap 'echo 0 > $SYSCTL; dev_pair_del; rx_cgroup_del; rm -f "$out"' EXIT
 
 ktap_print_header
 [ -w $SYSCTL ] || ktap_exit_fail_msg "$SYSCTL missing"
-ktap_set_plan 8
-
 zc_setup
+ktap_set_plan 8
 bytes=$((16 * MIB))
 most=$((bytes * 99 / 100))
-
-# verified OUT RC: the receiver got every byte right.
-verified()
-{
-	[ "$2" -eq 0 ] && num_cmp "$(json_get "$1" bytes)" -eq $bytes &&
-		num_cmp "$(json_get "$1" bad)" -eq 0
-}
 
 # 1. Strict, opted-in pool, receiver in a memcg: charged, so mapped.
 echo 1 > $SYSCTL
 stream "$out" $bytes -z
 rc=$?
 ok=false
-verified "$out" $rc && num_cmp "$(json_get "$out" mapped)" -ge $most &&
+verified "$out" $rc $bytes && num_cmp "$(json_get "$out" mapped)" -ge $most &&
 	num_cmp "$(pp_get "$out" rx_pp_zc_nocharge)" -eq 0 && ok=true
-ktap_test_result "strict, rx-zc-memcg on, receiver in a memcg: $(json_get "$out" mapped) of $bytes bytes mapped, all charged" $ok
-ktap_test_result "strict: rx_pp_zc_mapped $(pp_get "$out" rx_pp_zc_mapped) pages == rx_pp_zc_uncharged" \
+check "strict, rx-zc-memcg on, receiver in a memcg: $(json_get "$out" mapped) of $bytes bytes mapped, all charged" $ok
+check "strict: rx_pp_zc_mapped $(pp_get "$out" rx_pp_zc_mapped) pages == rx_pp_zc_uncharged" \
 	num_cmp "$(pp_get "$out" rx_pp_zc_mapped)" -eq "$(pp_get "$out" rx_pp_zc_uncharged)"
 
 # 2. Strict, receiver in the root cgroup: nothing can be charged.
-ip netns exec ppb "$PPZC" recv -i "$NSIM_B" -b $bytes -z > "$out" &
+sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$CG_ROOT" \
+	"$PPZC" recv "${RX_V6[@]}" -i "$DEV" -b $bytes -z > "$out" &
 RX_PID=$!
 tx_run $bytes
 wait $RX_PID
 rc=$?
 ktap_print_msg "receiver (root cgroup): $(cat "$out")"
 ok=false
-verified "$out" $rc && num_cmp "$(json_get "$out" mapped)" -eq 0 &&
+verified "$out" $rc $bytes && num_cmp "$(json_get "$out" mapped)" -eq 0 &&
 	num_cmp "$(json_get "$out" copied)" -eq $bytes && ok=true
-ktap_test_result "strict, receiver in the root cgroup: nothing mapped, all $bytes bytes copied and right" $ok
+check "strict, receiver in the root cgroup: nothing mapped, all $bytes bytes copied and right" $ok
 fails=$(pp_get "$out" rx_pp_zc_charge_fail) nocharge=$(pp_get "$out" rx_pp_zc_nocharge)
 ok=false
 num_cmp "$fails" -gt 0 && num_cmp "$nocharge" -eq 0 && ok=true
-ktap_test_result "strict, root cgroup: rx_pp_zc_charge_fail ${fails:-missing} > 0, rx_pp_zc_nocharge ${nocharge:-missing} == 0" $ok
+check "strict, root cgroup: rx_pp_zc_charge_fail ${fails:-missing} > 0, rx_pp_zc_nocharge ${nocharge:-missing} == 0" $ok
 
 # 3. Strict, pool not opted in: its pages cannot be charged.
 rx_zc_memcg off || ktap_exit_fail_msg "cannot turn rx-zc-memcg off"
 stream "$out" $bytes -z
 rc=$?
 ok=false
-verified "$out" $rc && num_cmp "$(json_get "$out" mapped)" -eq 0 && ok=true
-ktap_test_result "strict, rx-zc-memcg off: nothing mapped, all $bytes bytes copied and right" $ok
+verified "$out" $rc $bytes && num_cmp "$(json_get "$out" mapped)" -eq 0 && ok=true
+check "strict, rx-zc-memcg off: nothing mapped, all $bytes bytes copied and right" $ok
 zrx=$(awk '$1 == "zerocopy_rx" { print $2 }' "$RX_CG/memory.stat")
-ktap_test_result "strict, rx-zc-memcg off: memory.stat zerocopy_rx ${zrx:-missing} is 0" num_cmp "$zrx" -eq 0
+check "strict, rx-zc-memcg off: memory.stat zerocopy_rx ${zrx:-missing} is 0" num_cmp "$zrx" -eq 0
 
 # 4. Not strict (the default), pool not opted in: mapped, uncharged.
 echo 0 > $SYSCTL
 stream "$out" $bytes -z
 rc=$?
 ok=false
-verified "$out" $rc && num_cmp "$(json_get "$out" mapped)" -ge $most && ok=true
-ktap_test_result "not strict, rx-zc-memcg off: $(json_get "$out" mapped) of $bytes bytes mapped, as without the kit" $ok
-ktap_test_result "the sysctl reads back 0" test "$(cat $SYSCTL)" = 0
+verified "$out" $rc $bytes && num_cmp "$(json_get "$out" mapped)" -ge $most && ok=true
+check "not strict, rx-zc-memcg off: $(json_get "$out" mapped) of $bytes bytes mapped, as without the kit" $ok
+check "the sysctl reads back 0" num_cmp "$(cat $SYSCTL)" -eq 0
 ktap_finished

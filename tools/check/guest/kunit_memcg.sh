@@ -3,6 +3,7 @@
 # Run the page_pool_zc_memcg KUnit suite from a memory cgroup of its own:
 # its cases charge the memcg of the task that loads the module.
 source "$(dirname "$0")/lib.sh"
+: "${PPKIT_KIT:?run through tools/check/guest/kunit-modules}"
 
 cg=/sys/fs/cgroup/ppkit-kunit-$$
 # A limit for the cases that check the socket reserve against memory.max.
