@@ -113,7 +113,7 @@ nsim_new()
 # nsim_pair MTU QUEUES: the default device pair, linked back to back.
 nsim_pair()
 {
-	local mtu=$1 queues=$2 fr ir
+	local mtu=$1 queues=$2 fl fr ir
 
 	NSIM_ID=$((1000 + RANDOM % 1000))
 	NSIM_PEER_ID=$((NSIM_ID + 1000))
@@ -122,11 +122,11 @@ nsim_pair()
 	ip netns add "$REMOTE_ARGS" || return 1
 	DEV=$(nsim_new $NSIM_ID "$queues") || return 1
 	REMOTE_DEV=$(nsim_new $NSIM_PEER_ID "$queues" "$REMOTE_ARGS") || return 1
-	exec {fr}</run/netns/"$REMOTE_ARGS"
+	exec {fl}</proc/self/ns/net {fr}</run/netns/"$REMOTE_ARGS"
 	ir=$(remote_exec cat /sys/class/net/"$REMOTE_DEV"/ifindex)
-	echo "0:$(cat /sys/class/net/"$DEV"/ifindex) $fr:$ir" > $NSIM_BUS/link_device ||
-		{ exec {fr}<&-; return 1; }
-	exec {fr}<&-
+	echo "$fl:$(cat /sys/class/net/"$DEV"/ifindex) $fr:$ir" > $NSIM_BUS/link_device ||
+		{ exec {fl}<&- {fr}<&-; return 1; }
+	exec {fl}<&- {fr}<&-
 	LOCAL_V4=192.0.2.1 REMOTE_V4=192.0.2.2
 	LOCAL_V6=2001:db8::1 REMOTE_V6=2001:db8::2
 	ip addr add $LOCAL_V4/24 dev "$DEV" &&

@@ -46,7 +46,7 @@ def set_mtu(cfg, mtu):
 
 def zc_on(cfg):
     """rx-zc-memcg and tcp-data-split on, back off at the end of the case."""
-    flags = ethtool(f"--show-priv-flags {cfg.ifname}", fail=False)
+    flags = cmd(f"ethtool --show-priv-flags {cfg.ifname}", fail=False)
     if flags.ret or "rx-zc-memcg" not in flags.stdout:
         raise KsftSkipEx(f"{cfg.ifname} has no rx-zc-memcg private flag")
     ethtool(f"--set-priv-flags {cfg.ifname} rx-zc-memcg on")
