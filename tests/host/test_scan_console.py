@@ -25,6 +25,10 @@ SPLATS = {
     "panic.log": "oops",
     "ubsan.log": "ubsan",
     "kcsan-kit.log": "kcsan",
+    "pool-stall.log": "pool-stall",
+    "netdev-refs.log": "netdev-refs",
+    "ref-tracker-leak.log": "ref-tracker",
+    "ref-tracker-double-put.log": "ref-tracker",
 }
 
 
@@ -58,6 +62,39 @@ class ScanConsole(unittest.TestCase):
         self.assertIn(f"{t.name}:6: bad-page: ", r.stdout)
         self.assertIn("page dumped because: page_pool leak", r.stdout)
         self.assertRegex(r.stdout.splitlines()[-1], r"^not ok 1 console # \d+ report\(s\): bad-page")
+
+    def test_teardown_reports_inside_clean_log_fail(self):
+        # The lines a device removal leaves when something still holds its
+        # pages or references, amid an otherwise clean boot.
+        with open(os.path.join(LOGS, "clean-boot.log")) as f:
+            lines = f.read().splitlines()
+        splats = []
+        for name in ("pool-stall.log", "netdev-refs.log", "ref-tracker-leak.log"):
+            with open(os.path.join(LOGS, name)) as f:
+                splats += f.read().splitlines()
+        with tempfile.NamedTemporaryFile("w", suffix=".log") as t:
+            t.write("\n".join(lines + splats) + "\n")
+            t.flush()
+            r = self.scan(t.name, "--tap", "console")
+        self.assertEqual(r.returncode, 1, r.stdout)
+        n = len(lines)
+        self.assertIn(f":{n + 1}: pool-stall: ", r.stdout)
+        self.assertIn(f":{n + 2}: netdev-refs: ", r.stdout)
+        self.assertIn(f":{n + 3}: ref-tracker: ", r.stdout)
+        # The leaked reference's stack comes with it.
+        self.assertIn("scan-console:     [  240.118230]      nsim_dev_port_add+0x1f3/0x4a0",
+                      r.stdout)
+        self.assertEqual(r.stdout.splitlines()[-1],
+                         "not ok 1 console # 3 report(s): netdev-refs, pool-stall, ref-tracker")
+
+    def test_ref_tracker_function_names_are_not_reports(self):
+        # A stack that merely passes through the tracker is no report.
+        with tempfile.NamedTemporaryFile("w", suffix=".log") as t:
+            t.write("[    5.1]  ref_tracker_alloc+0x1a/0x2c0\n"
+                    "[    5.1]  ref_tracker_free+0x90/0x300\n")
+            t.flush()
+            r = self.scan(t.name)
+        self.assertEqual(r.returncode, 0, r.stdout)
 
     def test_kcsan_race_outside_the_kit_is_a_note(self):
         # The line after the report names the kit: only the report's own
