@@ -55,6 +55,45 @@ class Target(unittest.TestCase):
         self.assertRegex(open(os.path.join(TARGET, "settings")).read(), r"^timeout=\d+$")
 
 
+class ShellChecks(unittest.TestCase):
+    """lib.sh's check and num_cmp, with a stand-in ktap_helpers.sh."""
+
+    def results(self, script):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "kselftest"))
+            with open(os.path.join(d, "kselftest", "ktap_helpers.sh"), "w") as f:
+                f.write("ktap_test_pass() { echo \"ok $1\"; }\n"
+                        "ktap_test_fail() { echo \"not ok $1\"; }\n")
+            tdir = os.path.join(d, "drivers", "net", "page_pool_zc")
+            os.makedirs(tdir)
+            with open(os.path.join(TARGET, "lib.sh")) as src, \
+                 open(os.path.join(tdir, "lib.sh"), "w") as dst:
+                dst.write(src.read())
+            r = run(["bash", "-c", f"source {tdir}/lib.sh; {script}"])
+        self.assertEqual(r.stderr, "")
+        return r.stdout.splitlines()
+
+    def test_missing_counters_fail(self):
+        # Two missing counters are not equal; ktap_test_result said they were.
+        self.assertEqual(self.results('a=; b=; check "missing equal" num_cmp "$a" -eq "$b"'),
+                         ["not ok missing equal"])
+        self.assertEqual(self.results('check "one missing" num_cmp "" -ge 0'),
+                         ["not ok one missing"])
+        self.assertEqual(self.results('check "not a number" num_cmp "n/a" -eq 0'),
+                         ["not ok not a number"])
+
+    def test_numbers_compare(self):
+        self.assertEqual(self.results('check "equal" num_cmp 3 -eq 3; '
+                                      'check "less" num_cmp 2 -ge 3; '
+                                      'check "sum" num_cmp "$(sum 1 2 -1)" -eq 2; '
+                                      'check "sum of a missing one" num_cmp "$(sum 1 "")" -eq 1'),
+                         ["ok equal", "not ok less", "ok sum", "not ok sum of a missing one"])
+
+    def test_check_keeps_arguments(self):
+        # An argument with blanks stays one argument.
+        self.assertEqual(self.results('check "quoted" test "a b" = "a b"'), ["ok quoted"])
+
+
 class KselftestOutput(unittest.TestCase):
     """tools/check/guest/kselftests over a stand-in run_kselftest.sh."""
 
