@@ -101,6 +101,29 @@ static u64 ppb_alloc_free(struct ppb *b)
 	return ppb_clock() - t;
 }
 
+/* The same with the page charged to the memcg by the page allocator
+ * (__GFP_ACCOUNT): upstream's own cost of a kmem page charge + uncharge,
+ * the reference for the kit's charge.
+ */
+static u64 ppb_alloc_free_account(struct ppb *b)
+{
+	u64 t = ppb_clock();
+	unsigned int i;
+
+	for (i = 0; i < loops; i++) {
+		struct page *page = alloc_page(GFP_KERNEL_ACCOUNT);
+
+		if (unlikely(!page || !page->memcg_data)) {
+			b->failed = true;
+			if (page)
+				put_page(page);
+			break;
+		}
+		put_page(page);
+	}
+	return ppb_clock() - t;
+}
+
 /* Page pool alloc + recycle into the alloc cache, as NAPI does (XDP_DROP):
  * bottom halves off.
  */
@@ -300,6 +323,7 @@ static int ppb_common(const char *phase, struct ppb *b)
 	ret = ppb_run(phase, "loop", ppb_loop, b, 1) ?:
 	      ppb_run(phase, "get_put", ppb_get_put, b, 1) ?:
 	      ppb_run(phase, "alloc_free", ppb_alloc_free, b, 1) ?:
+	      ppb_run(phase, "alloc_free_account", ppb_alloc_free_account, b, 1) ?:
 	      ppb_run(phase, "pp_direct", ppb_pp_direct, b, 1) ?:
 	      ppb_run(phase, "pp_ring", ppb_pp_ring, b, 1) ?:
 	      ppb_run(phase, "pp_slow", ppb_pp_slow, b, 1);
