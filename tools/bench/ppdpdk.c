@@ -114,7 +114,11 @@ int main(int argc, char **argv)
 	static struct extbuf e;
 	int n;
 
-	if (argc < 3 || !(loops = atoi(argv[1])) || !(runs = atoi(argv[2]))) {
+	if (argc >= 3) {
+		loops = atoi(argv[1]);
+		runs = atoi(argv[2]);
+	}
+	if (!loops || !runs) {
 		fprintf(stderr, "usage: ppdpdk LOOPS RUNS [EAL ARGS...]\n");
 		return 2;
 	}
