@@ -5,7 +5,7 @@
 CC ?= gcc
 TOOLS_CFLAGS := -O2 -g -Wall -Wextra -Werror
 
-.PHONY: all deps tree kernel kernel-fast kernel-kcsan tools vm demo check check-kcsan clean
+.PHONY: all deps tree kernel kernel-fast kernel-kcsan tools vm demo bench check check-kcsan clean
 
 all: kernel tools
 
@@ -43,6 +43,17 @@ build/tools/ppzc: $(SELFTEST_DIR)/ppzc.c | deps
 build/tools/ppnl: $(SELFTEST_DIR)/ppnl.c
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
+# DPDK's mempool and external-buffer paths, for make bench (dpdk-dev).
+build/tools/ppdpdk: tools/bench/ppdpdk.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) $$(pkg-config --cflags libdpdk) -o $@ $< \
+		-lrte_eal -lrte_mempool -lrte_mbuf -lrte_ring
+
+# Guest instructions per operation: stock 6.12 vs the kit off and on, DPDK
+# beside them (one table, build/bench/results.json).
+bench: deps
+	@tools/bench/run
 
 # A zero-copy transfer with rx-zc-memcg off, then on, side by side.
 demo: deps

@@ -188,7 +188,8 @@ void page_pool_zc_hand_back(struct folio *folio)
 
 /**
  * page_pool_zc_release() - the pool's last pp reference to a page is gone
- * @pool: the page's pool, an opted-in one (the callers check pool->zc)
+ * @pool: the page's pool, an opted-in one (the callers check pool->zc, or
+ *	that the page is mapped, which only pages of such pools are)
  * @netmem: the page
  *
  * A mapped page that only its pool holds is uncharged and recycled or

@@ -27,6 +27,21 @@ static inline bool page_pool_zc_enabled(const struct page_pool *pool)
 	return !!pool->zc;
 }
 
+/**
+ * page_pool_zc_mapped() - is a pool page mapped by TCP zero-copy receive
+ * @netmem: a page or net_iov of a pool
+ *
+ * Never true on a pool that did not opt in: the pool's put path asks only
+ * for pages that PP_ZC_MAPPED already kept off its fast path.
+ *
+ * Return: true if @netmem is a page with PP_ZC_MAPPED set.
+ */
+static inline bool page_pool_zc_mapped(netmem_ref netmem)
+{
+	return !netmem_is_net_iov(netmem) &&
+	       (READ_ONCE(__netmem_to_page(netmem)->pp_magic) & PP_ZC_MAPPED);
+}
+
 /* CONFIG_PAGE_POOL_ZC_MEMCG selects CONFIG_PAGE_POOL_STATS. */
 void page_pool_zc_get_stats(const struct page_pool *pool,
 			    struct page_pool_zc_stats *sum);
@@ -123,6 +138,11 @@ static inline void page_pool_zc_destroy(struct page_pool *pool)
 
 static inline bool page_pool_zc_release(struct page_pool *pool,
 					netmem_ref netmem)
+{
+	return false;
+}
+
+static inline bool page_pool_zc_mapped(netmem_ref netmem)
 {
 	return false;
 }

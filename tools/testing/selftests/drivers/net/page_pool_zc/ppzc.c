@@ -7,6 +7,7 @@
  *             [-m MODE | -K BYTES | -X [-D BLOCKDEV]] [-t SECONDS] [-S FILE]
  *             [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]
  *   ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]
+ *   (recv and send take -T)
  *   ppzc modes      the hold modes (-m) this build has: rdma needs libibverbs,
  *                   iouring liburing
  *
@@ -70,6 +71,13 @@
  *               meanwhile.
  *           Exit 1 if any *_bad is not 0. It all ends with the stream.
  *   -D DEV  the block device of -X's O_DIRECT check (e.g. /dev/ram0)
+ *   -T      time the stream's data calls (make bench): the TSC ticks from
+ *           before to after each call, summed: recv: TCP_ZEROCOPY_RECEIVE,
+ *           read() and the window's munmap (call_ticks, calls); send: send()
+ *           (printed as {"bytes", "call_ticks", "calls"}). The calls do not
+ *           block (MSG_DONTWAIT; waits are poll()s outside the clock), so
+ *           a call's ticks are its own and whatever interrupts it. In the
+ *           benchmark VM a tick is one guest instruction.
  *
  * held_bytes is the most mapped bytes held at once, by this process or by
  * what a mode handed them to. Hold modes (-m, all need -z); the socket is
@@ -134,6 +142,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 #ifdef HAVE_IBVERBS
 #include <infiniband/verbs.h>
 #endif
@@ -165,6 +174,36 @@ struct opts {
 	enum mode mode;
 	bool v6, zc, shuffle, lock, stress;
 };
+
+static void json_int(const char *key, long long v);
+
+/* -T: TSC ticks spent in the stream's data calls, and their number. */
+static bool timed;
+static uint64_t call_ticks, calls;
+
+/* Run a data call; with -T, add its ticks. */
+#define TIMED(call) ({						\
+	uint64_t __t0 = timed ? __rdtsc() : 0;			\
+	__typeof__(call) __r = (call);				\
+								\
+	if (timed) {						\
+		call_ticks += __rdtsc() - __t0;			\
+		calls++;					\
+	}							\
+	__r;							\
+})
+
+/* With -T, wait outside the clock for what a non-blocking call lacked. */
+static bool wait_for(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (!timed || errno != EAGAIN)
+		return false;
+	if (poll(&p, 1, -1) < 0 && errno != EINTR)
+		return false;
+	return true;
+}
 
 struct rx_stats {
 	uint64_t received, mapped, copied, bad;
@@ -412,7 +451,11 @@ static int do_send(const struct opts *o)
 			/* Short sends while paced: see SIGUSR1 soon. */
 			if (paced && len > PACED_SEND)
 				len = PACED_SEND;
-			w = send(fd, buf + done, len, o->zc ? MSG_ZEROCOPY : 0);
+			w = TIMED(send(fd, buf + done, len,
+				       (o->zc ? MSG_ZEROCOPY : 0) |
+				       (timed ? MSG_DONTWAIT : 0)));
+			if (w < 0 && wait_for(fd, POLLOUT))
+				continue;
 
 			/* ENOBUFS: too many completions pending (optmem). */
 			if (w < 0 && errno == ENOBUFS && o->zc) {
@@ -433,6 +476,12 @@ static int do_send(const struct opts *o)
 		;
 	close(fd);
 	free(buf);
+	if (timed) {
+		json_int("bytes", off);
+		json_int("call_ticks", call_ticks);
+		json_int("calls", calls);
+		printf("}\n");
+	}
 	return 0;
 }
 
@@ -593,8 +642,11 @@ static void json_pp(const char *key, const struct pp_stats *before,
 static ssize_t rx_copy(int fd, struct rx_stats *st, uint8_t *buf, size_t len,
 		       uint64_t seed)
 {
-	ssize_t r = read(fd, buf, len);
+	ssize_t r;
 
+	while ((r = TIMED(recv(fd, buf, len, timed ? MSG_DONTWAIT : 0))) < 0 &&
+	       wait_for(fd, POLLIN))
+		;
 	if (r < 0)
 		die("read");
 	verify(st, buf, r, seed);
@@ -1094,7 +1146,7 @@ static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
 		memset(&zc, 0, sizeof(zc));
 		zc.address = (uintptr_t)win;
 		zc.length = o->chunk;
-		if (getsockopt(fd, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc, &zl)) {
+		if (TIMED(getsockopt(fd, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc, &zl))) {
 			/* EIO: the peer closed and nothing is queued. */
 			if (errno != EIO)
 				die("TCP_ZEROCOPY_RECEIVE");
@@ -1167,7 +1219,7 @@ static void receive(struct rx *rx, int fd, uint8_t *buf, size_t bufsz)
 		stalled = false;
 	}
 	if (win) {
-		munmap(win, o->chunk);
+		TIMED(munmap(win, o->chunk));
 		if (!keep)
 			held_add(rx, -(int64_t)rx->held);
 	}
@@ -1623,6 +1675,10 @@ static int do_recv(const struct opts *o)
 	json_int("copied", rx.st.copied);
 	json_int("bad", rx.st.bad);
 	json_int("first_bad", rx.st.bad ? (long long)rx.st.first_bad : -1LL);
+	if (timed) {
+		json_int("call_ticks", call_ticks);
+		json_int("calls", calls);
+	}
 	if (o->mode != MODE_NONE) {
 		json_key("mode");
 		printf("\"%s\"", mode_names[o->mode]);
@@ -1745,6 +1801,7 @@ static void bad_args(const char *why)
 		"                 [-m map|vmsplice|fork|rdma|iouring | -K HOLD_BYTES | -X [-D BLOCKDEV]]\n"
 		"                 [-t SECONDS] [-S FILE] [-R NETDEV] [-g CGROUP_DIR] [-i IFNAME]\n"
 		"       ppzc send -H HOST [-p PORT] -b BYTES [-s SEED] [-z] [-M MSS] [-w SECONDS]\n"
+		"       (both: -T sums the TSC ticks of the stream's data calls)\n"
 		"                 [-P BYTES_PER_SECOND (until SIGUSR1)]\n"
 		"hold: -m, -t or -S hold the mapped pages (needs -z) until -t SECONDS pass,\n"
 		"      FILE (written \"held\\n\" once held) is removed, or SIGUSR1 arrives\n"
@@ -1832,7 +1889,7 @@ int main(int argc, char **argv)
 	else
 		bad_args(NULL);
 	optind = 2;
-	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krLB:M:w:m:t:S:R:g:i:P:K:XD:")) != -1) {
+	while ((c = getopt(argc, argv, "6H:p:b:s:zc:krLB:M:w:m:t:S:R:g:i:P:K:XD:T")) != -1) {
 		switch (c) {
 		case '6':
 			o.v6 = true;
@@ -1912,6 +1969,9 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			o.pace = parse_size(optarg);
+			break;
+		case 'T':
+			timed = true;
 			break;
 		default:
 			bad_args(NULL);
