@@ -100,6 +100,16 @@ dev_pair()
 	fi
 }
 
+# nsim_only WHAT: skip the whole test on a pair other than netdevsim's
+# (PPKIT_DEV_SETUP): it needs WHAT, a netdevsim knob.
+nsim_only()
+{
+	[ -z "${PPKIT_DEV_SETUP:-}" ] && return 0
+	ktap_print_header
+	ktap_skip_all "needs netdevsim ($1); the pair is $PPKIT_DEV_SETUP"
+	exit "$KSFT_SKIP"
+}
+
 dev_pair_del()
 {
 	skb_defer_restore

@@ -11,6 +11,7 @@
 # pages are held mapped; after the last unmap its pools leave netlink (in
 # the receiver's netns, where they live on, and in the init netns).
 source "$(dirname "$0")/lib.sh"
+nsim_only "del_device"
 
 out=$(mktemp)
 held=$(mktemp -u)

@@ -5,6 +5,7 @@
 # and is released at unmap); the netdevsim device is removed, then the
 # pages are unmapped (no splat, no leak, the pools leave netlink).
 source "$(dirname "$0")/lib.sh"
+nsim_only "device removal by del_device"
 
 out=$(mktemp)
 held=$(mktemp -u)
