@@ -289,7 +289,9 @@ void e1000e_zc_put_page(struct e1000_ring *rx_ring,
 }
 
 /* Re-create the RX ring and its pool, as e1000_set_ringparam() does:
- * the new ring first, so that a failure leaves the old one.
+ * the new ring first, so that a failure leaves the old one. A pool bound
+ * to a NAPI instance is destroyed with it disabled (e1000e_down() only
+ * waits for it to finish a poll).
  */
 static int e1000e_zc_reinit_rx_ring(struct e1000_adapter *adapter)
 {
@@ -302,12 +304,14 @@ static int e1000e_zc_reinit_rx_ring(struct e1000_adapter *adapter)
 		return -ENOMEM;
 
 	e1000e_down(adapter, true);
+	napi_disable(&adapter->napi);
 	memcpy(temp_rx, adapter->rx_ring, size);
 	err = e1000e_setup_rx_resources(temp_rx);
 	if (!err) {
 		e1000e_free_rx_resources(adapter->rx_ring);
 		memcpy(adapter->rx_ring, temp_rx, size);
 	}
+	napi_enable(&adapter->napi);
 	e1000e_up(adapter);
 	vfree(temp_rx);
 	return err;
