@@ -18,8 +18,10 @@ ktap_set_plan 4
 
 m0=$(rx_stat rx_pp_zc_mapped)
 port=$((20000 + RANDOM % 10000))
+# Line-buffered: the server prints its figures, then waits for the next
+# connection until it is killed (stdio buffers are not flushed then).
 sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$RX_CG" \
-	"$TCP_MMAP" -s -z -4 -p $port > "$out" 2>&1 &
+	stdbuf -oL "$TCP_MMAP" -s -z -4 -p $port > "$out" 2>&1 &
 srv=$!
 rx_listening $port || ktap_exit_fail_msg "tcp_mmap server did not listen"
 remote_exec timeout "${PPZC_TCP_MMAP_SECONDS:-20}" "$KSFT_DIR/net/tcp_mmap" -4 \
