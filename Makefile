@@ -5,7 +5,8 @@
 CC ?= gcc
 TOOLS_CFLAGS := -O2 -g -Wall -Wextra -Werror
 
-.PHONY: all deps tree kernel kernel-fast kernel-kcsan tools vm demo bench check check-kcsan clean
+.PHONY: all deps tree kernel kernel-fast kernel-kcsan tools vm demo bench check check-kcsan \
+	series series-check series-bisect deb clean
 
 all: kernel tools
 
@@ -72,6 +73,27 @@ check: deps
 # KCSAN kernel; a data race in the kit's paths fails it. Same summary line.
 check-kcsan: deps
 	@PPKIT_VARIANT=kcsan tools/check/run
+
+# build/series/: the kit as a git format-patch series against the pristine
+# tree, cut as tools/series/layout says (cover letter first).
+series: tree
+	@tools/series/generate
+
+# git am of build/series onto a fresh pristine tree must give build/linux;
+# checkpatch --strict on every patch. BISECT=1 also builds the fast test
+# kernel at every patch (make series-bisect).
+series-check: series
+	@tools/series/check $(if $(filter 1,$(BISECT)),--bisect) > build/series-check.tap; \
+	tools/check/tap --name series build/series-check.tap
+
+series-bisect:
+	@$(MAKE) -s series-check BISECT=1
+
+# build/deb/*.deb: bindeb-pkg of the kit's kernel from the operator's config
+# (CONFIG=path, default /boot/config-$$(uname -r), else Debian's;
+# CONFIG=test: the kit's test configuration), kit symbols on, -ppkit.
+deb: tree
+	@tools/build/deb $(CONFIG)
 
 clean:
 	rm -rf build
