@@ -406,3 +406,18 @@ pools_listed()
 	done
 	echo $n
 }
+
+# pools_gone IDS...: wait up to 10 s for the pools IDS to leave netlink
+# (the deferred-release work runs every second); prints how many are
+# still listed.
+pools_gone()
+{
+	local left
+
+	for _ in $(seq 50); do
+		left=$(pools_listed "$@")
+		num_cmp "$left" -eq 0 && break
+		sleep 0.2
+	done
+	echo "$left"
+}

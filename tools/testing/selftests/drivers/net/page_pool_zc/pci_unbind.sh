@@ -64,12 +64,7 @@ check "after unmap: memory.current less page cache back within 1 MiB ($base -> $
 
 # The unregistered device's pools move to this netns's loopback, then go
 # with their last page (the deferred-release work runs every second).
-left=
-for _ in $(seq 50); do
-	left=$(pools_listed $pools)
-	num_cmp "$left" -eq 0 && break
-	sleep 0.2
-done
+left=$(pools_gone $pools)
 check "after unmap: the $npools pools are gone from netlink (${left:-none} left)" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$left" -eq 0'
 ktap_finished

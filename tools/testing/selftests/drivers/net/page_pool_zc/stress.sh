@@ -123,12 +123,7 @@ check "device removed while $(json_get "$out" held_bytes) bytes held: every byte
 	eval 'verified "$out" $rc $bytes && num_cmp "$(json_get "$out" held_bytes)" -gt 0'
 check "while held after removal: ${live:-none} of the $npools pools still listed" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$live" -eq "$npools"'
-left=
-for _ in $(seq 50); do
-	left=$(pools_listed $pools)
-	num_cmp "$left" -eq 0 && break
-	sleep 0.2
-done
+left=$(pools_gone $pools)
 check "after the last unmap: the $npools pools gone from netlink (${left:-none} left)" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$left" -eq 0'
 now=$(cg_nonfile "$RX_CG")

@@ -85,12 +85,7 @@ rc=$?
 check "device removed while mapped: receiver verified every byte" verified "$out" $rc $bytes
 check "device removed, pages held: ${live:-none} of its $npools pools listed (zerocopy_rx $zrx)" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$live" -eq "$npools" && num_cmp "$zrx" -ge $charged'
-left=
-for _ in $(seq 50); do
-	left=$(pools_listed $pools)
-	num_cmp "$left" -eq 0 && break
-	sleep 0.2
-done
+left=$(pools_gone $pools)
 check "after unmap: the $npools pools are gone from netlink (${left:-none} left)" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$left" -eq 0'
 check "after unmap: zerocopy_rx is 0 ($(cg_stat "$RX_CG" zerocopy_rx))" \
