@@ -25,6 +25,9 @@ PPZC = (HERE / "ppzc").as_posix()
 MIB = 1 << 20
 MTU = 4148          # a 4096-byte payload per segment
 CG_ROOT = Path("/sys/fs/cgroup")
+# enum ethtool_tcp_data_split: 6.12's ethtool spec gives the u8 no names.
+TCP_DATA_SPLIT_UNKNOWN = 0
+TCP_DATA_SPLIT_ENABLED = 2
 
 
 def remote_ifname(cfg):
@@ -52,10 +55,10 @@ def zc_on(cfg):
     ethtool(f"--set-priv-flags {cfg.ifname} rx-zc-memcg on")
     defer(ethtool, f"--set-priv-flags {cfg.ifname} rx-zc-memcg off")
     rings = cfg.ethnl.rings_get({"header": {"dev-index": cfg.ifindex}})
-    old = rings.get("tcp-data-split", "unknown")
+    old = rings.get("tcp-data-split", TCP_DATA_SPLIT_UNKNOWN)
     cfg.ethnl.rings_set({"header": {"dev-index": cfg.ifindex},
-                         "tcp-data-split": "enabled"})
-    if old != "unknown":
+                         "tcp-data-split": TCP_DATA_SPLIT_ENABLED})
+    if old != TCP_DATA_SPLIT_UNKNOWN:
         defer(cfg.ethnl.rings_set, {"header": {"dev-index": cfg.ifindex},
                                     "tcp-data-split": old})
 
