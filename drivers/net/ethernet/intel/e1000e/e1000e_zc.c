@@ -288,6 +288,25 @@ void e1000e_zc_put_page(struct e1000_ring *rx_ring,
 	ps_page->dma = 0;
 }
 
+/* A reset is expected to clear the receive ring registers, but one that
+ * does not (QEMU 7.2's 82574L keeps RDBA, RDLEN, RDH and RDT across
+ * CTRL.RST) leaves the old ring live: e1000_setup_rctl() sets RCTL.EN
+ * before e1000_configure_rx() programs the ring, and a frame arriving
+ * in between is written back into the old descriptors, in the new
+ * descriptor format. After a switch of receive mode those write-backs
+ * (DD without EOP, no buffer) are what the new clean routine reads
+ * first; after a re-created ring they land in freed memory. An empty
+ * ring (head = tail) keeps the device off it until it is programmed.
+ */
+static void e1000e_zc_rx_ring_off(struct e1000_adapter *adapter)
+{
+	struct e1000_hw *hw = &adapter->hw;
+
+	ew32(RDT(0), 0);
+	ew32(RDH(0), 0);
+	e1e_flush();
+}
+
 /* Re-create the RX ring and its pool, as e1000_set_ringparam() does:
  * the new ring first, so that a failure leaves the old one. A pool bound
  * to a NAPI instance is destroyed with it disabled (e1000e_down() only
@@ -304,6 +323,7 @@ static int e1000e_zc_reinit_rx_ring(struct e1000_adapter *adapter)
 		return -ENOMEM;
 
 	e1000e_down(adapter, true);
+	e1000e_zc_rx_ring_off(adapter);
 	napi_disable(&adapter->napi);
 	memcpy(temp_rx, adapter->rx_ring, size);
 	err = e1000e_setup_rx_resources(temp_rx);
@@ -353,6 +373,7 @@ int e1000e_zc_apply(struct e1000_adapter *adapter, u8 tcp_data_split,
 		break;
 	case E1000E_ZC_RESTART:
 		e1000e_down(adapter, true);
+		e1000e_zc_rx_ring_off(adapter);
 		e1000e_up(adapter);
 		break;
 	case E1000E_ZC_REINIT:
