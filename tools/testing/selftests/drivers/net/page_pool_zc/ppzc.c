@@ -708,11 +708,12 @@ static void unmap_all(struct rx *rx)
 	rx->n_ext = 0;
 }
 
+#if defined(HAVE_IBVERBS) || defined(HAVE_LIBURING)
 /*
  * Check the mapped data again; true if every byte is still right (the pin
- * modes; unused in a build without them).
+ * modes, which need their libraries).
  */
-static bool __attribute__((unused)) ext_intact(const struct rx *rx)
+static bool ext_intact(const struct rx *rx)
 {
 	for (size_t i = 0; i < rx->n_ext; i++)
 		if (count_bad(rx->ext[i].addr, rx->ext[i].len, rx->o->seed,
@@ -720,6 +721,7 @@ static bool __attribute__((unused)) ext_intact(const struct rx *rx)
 			return false;
 	return true;
 }
+#endif
 
 /*
  * -K: read every held byte again; those that changed since they were
