@@ -43,7 +43,9 @@ wait
 sleep 1
 delta() { sub "$(rx_stat "$1")" "$(echo "$s0" | awk -v n="$1:" '$1 == n { print $2 }')"; }
 mapped=$(delta rx_pp_zc_mapped)
-ktap_print_msg "mapped $mapped uncharged $(delta rx_pp_zc_uncharged) parked $(delta rx_pp_zc_parked) recycled $(delta rx_pp_zc_recycled) released $(delta rx_pp_zc_released)"
+ktap_print_msg "mapped $mapped uncharged $(delta rx_pp_zc_uncharged)" \
+	"parked $(delta rx_pp_zc_parked) recycled $(delta rx_pp_zc_recycled)" \
+	"released $(delta rx_pp_zc_released)"
 check "$flows flows, every byte verified" num_cmp $bad -eq 0
 hb=$(sum $(for i in $(seq $flows); do json_get "$dir/$i" held_bytes; done))
 check "all held at once: memory.stat zerocopy_rx ${zrx:-missing} >= the ${hb:-no} bytes held" \
@@ -51,7 +53,8 @@ check "all held at once: memory.stat zerocopy_rx ${zrx:-missing} >= the ${hb:-no
 check "mapped (${mapped:-missing}) == uncharged" \
 	eval 'num_cmp "$mapped" -gt 0 && num_cmp "$(delta rx_pp_zc_uncharged)" -eq "$mapped"'
 check "parked == recycled + released" \
-	num_cmp "$(delta rx_pp_zc_parked)" -eq "$(sum "$(delta rx_pp_zc_recycled)" "$(delta rx_pp_zc_released)")"
+	num_cmp "$(delta rx_pp_zc_parked)" -eq \
+		"$(sum "$(delta rx_pp_zc_recycled)" "$(delta rx_pp_zc_released)")"
 check "memory.stat zerocopy_rx is 0 once idle ($(cg_stat "$RX_CG" zerocopy_rx))" \
 	num_cmp "$(cg_stat "$RX_CG" zerocopy_rx)" -eq 0
 now=$(cg_nonfile "$RX_CG")

@@ -76,7 +76,8 @@ zmapped=$(pp_get "$out" rx_pp_zc_mapped)
 zunch=$(pp_get "$out" rx_pp_zc_uncharged)
 zparked=$(pp_get "$out" rx_pp_zc_parked)
 zreturned=$(sum "$(pp_get "$out" rx_pp_zc_recycled)" "$(pp_get "$out" rx_pp_zc_released)")
-ktap_print_msg "rx_pp_zc_: mapped $zmapped uncharged $zunch parked $zparked recycled+released $zreturned"
+ktap_print_msg "rx_pp_zc_: mapped $zmapped uncharged $zunch parked $zparked" \
+	"recycled+released $zreturned"
 check "rx_pp_zc_mapped > 0 pages (${zmapped:-none})" num_cmp "$zmapped" -gt 0
 check "rx_pp_zc_uncharged == rx_pp_zc_mapped" num_cmp "$zunch" -eq "$zmapped"
 check "rx_pp_zc_parked == rx_pp_zc_recycled + rx_pp_zc_released" \

@@ -39,7 +39,8 @@ check "while held: memory.current >= baseline + held - 1 MiB" \
 check "after munmap: memory.stat zerocopy_rx ${zrx_after:-missing} is 0" \
 	num_cmp "$zrx_after" -eq 0
 check "after munmap: memory.current within 1 MiB of baseline" \
-	eval 'num_cmp "$after" -le "$(sum "$base" $MIB)" && num_cmp "$after" -ge "$(sub "$base" $MIB)"'
+	eval 'num_cmp "$after" -le "$(sum "$base" $MIB)" &&
+	      num_cmp "$after" -ge "$(sub "$base" $MIB)"'
 
 # Steady state: a warm-up stream (the pool grows to the flow's working
 # set), then count slow-path pool allocations (bulk refills). 64 MiB, so
@@ -60,7 +61,8 @@ on=$(slow_per_gib $bytes)
 # once, and the pool may still grow during the first run: steady state is
 # the lower of two.
 on2=$(slow_per_gib $bytes)
-ktap_print_msg "slow-path pool allocations per GiB: rx-zc-memcg off ${off:-missing}, on ${on:-missing} then ${on2:-missing}"
+ktap_print_msg "slow-path pool allocations per GiB: rx-zc-memcg off ${off:-missing}," \
+	"on ${on:-missing} then ${on2:-missing}"
 num_cmp "$on2" -lt "$on" && on=$on2
 check "rx-zc-memcg off: mapped pages leave the pool (${off:-missing} slow allocations/GiB)" \
 	num_cmp "$off" -gt 0

@@ -19,7 +19,8 @@ bytes=$((8 * MIB))
 modes=$("$PPZC" modes)
 for mode in vmsplice fork rdma; do
 	if ! echo "$modes" | grep -qx $mode; then
-		for c in "every byte verified" "held pages stay charged" "released, then uncharged"; do
+		for c in "every byte verified" "held pages stay charged" \
+			 "released, then uncharged"; do
 			ktap_test_skip "$mode: $c (ppzc built without it)"
 		done
 		continue
@@ -39,15 +40,16 @@ for mode in vmsplice fork rdma; do
 	hb=$(json_get "$out" held_bytes)
 	check "$mode: every byte verified, ${hb:-no} bytes held" \
 		eval 'verified "$out" $rc $bytes && num_cmp "$hb" -gt 0'
-	check "$mode: after munmap, the held pages stay charged (zerocopy_rx ${zrx:-missing} >= ${hb:-no})" \
+	check "$mode: after munmap, held pages charged (zerocopy_rx ${zrx:-missing} >= ${hb:-no})" \
 		num_cmp "$zrx" -ge "$hb"
-	check "$mode: released, then uncharged (zerocopy_rx ${zrx_after:-missing}) and back to the pool" \
+	check "$mode: released, uncharged (zerocopy_rx ${zrx_after:-missing}), back to the pool" \
 		eval 'num_cmp "$zrx_after" -eq 0 &&
 		      num_cmp "$(pp_get "$out" rx_pp_zc_parked)" -eq \
-			      "$(sum "$(pp_get "$out" rx_pp_zc_recycled)" "$(pp_get "$out" rx_pp_zc_released)")"'
+			      "$(sum "$(pp_get "$out" rx_pp_zc_recycled)" \
+				     "$(pp_get "$out" rx_pp_zc_released)")"'
 done
 if echo "$modes" | grep -qx rdma; then
-	check "rdma: the write pin of the read-only mapping is refused (errno $(json_get "$out" write_pin_errno))" \
+	check "rdma: write pin of the mapping refused ($(json_get "$out" write_pin_errno))" \
 		num_cmp "$(json_get "$out" write_pin_errno)" -gt 0
 else
 	ktap_test_skip "rdma: the write pin is refused (ppzc built without rdma)"

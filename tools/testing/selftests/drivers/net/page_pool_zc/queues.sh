@@ -22,7 +22,8 @@ ifindex=$(cat /sys/class/net/"$DEV"/ifindex)
 zc_mapped_pools()
 {
 	"$PPNL" page-pool-stats "$ifindex" |
-		awk '{ for (i = 1; i < NF; i++) if ($i == "zc-mapped" && $(i + 1) > 0) n++ } END { print n + 0 }'
+		awk '{ for (i = 1; i < NF; i++) if ($i == "zc-mapped" && $(i + 1) > 0) n++ }
+		     END { print n + 0 }'
 }
 
 bytes=$((4 * MIB))

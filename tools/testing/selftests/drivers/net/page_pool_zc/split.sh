@@ -22,13 +22,15 @@ check "split on: >= 99 % of the payload mapped" \
 zc=$(pp_get "$out" rx_pp_zc_mapped)
 pages=
 num_cmp "$mapped" -ge 0 && pages=$((mapped / 4096))
-check "split on: every mapped page is a pool page (rx_pp_zc_mapped ${zc:-missing} = ${pages:-no} pages)" \
+check "split on: each mapped page a pool page (rx_pp_zc_mapped ${zc:-missing} = ${pages:-no})" \
 	num_cmp "$zc" -eq "$pages"
 
 ifindex=$(cat /sys/class/net/"$DEV"/ifindex)
 nl=$("$PPNL" page-pool-stats "$ifindex")
 ktap_print_msg "netlink page-pool-stats: $nl"
-nl_mapped=$(echo "$nl" | awk '{ for (i = 1; i < NF; i++) if ($i == "zc-mapped") { s += $(i + 1); n++ } } END { if (n) print s }')
+nl_mapped=$(echo "$nl" | awk '
+	{ for (i = 1; i < NF; i++) if ($i == "zc-mapped") { s += $(i + 1); n++ } }
+	END { if (n) print s }')
 check "netlink zc-mapped (${nl_mapped:-missing}) == ethtool rx_pp_zc_mapped, > 0" \
 	eval 'num_cmp "$nl_mapped" -eq "$(rx_stat rx_pp_zc_mapped)" && num_cmp "$nl_mapped" -gt 0'
 rx_zc_memcg off

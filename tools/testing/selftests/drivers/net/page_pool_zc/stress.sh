@@ -55,14 +55,19 @@ cpus=$(nproc)
 ok=false
 num_cmp "$(json_get "$out" stress_zapped_windows)" -gt 0 &&
 	num_cmp "$(json_get "$out" stress_cpus)" -eq 2 && ok=true
-check "$(json_get "$out" stress_zapped_windows) windows zapped by a thread racing the receiver on $(json_get "$out" stress_cpus) CPUs of $cpus (races need 2)" $ok
+desc="$(json_get "$out" stress_zapped_windows) windows zapped by a racing thread"
+desc+=" on $(json_get "$out" stress_cpus) CPUs of $cpus (races need 2)"
+check "$desc" $ok
 ok=false
 num_cmp "$(json_get "$out" fork_checks)" -gt 0 && num_cmp "$(json_get "$out" fork_bad)" -eq 0 &&
 	ok=true
-check "fork: $(json_get "$out" fork_checks) children verified their window, $(json_get "$out" fork_bad) bad" $ok
+desc="fork: $(json_get "$out" fork_checks) children verified their window,"
+desc+=" $(json_get "$out" fork_bad) bad"
+check "$desc" $ok
 ob=$(json_get "$out" odirect_bytes) obad=$(json_get "$out" odirect_bad)
 oskip=$(json_get "$out" odirect_skipped) oerr=$(json_get "$out" odirect_errno)
-what="O_DIRECT: ${ob:-no} bytes written to ${odirect[1]:-no device} and read back, ${obad:-no} bad, ${oskip:-no} skipped (errno ${oerr:-none})"
+what="O_DIRECT: ${ob:-no} bytes written to ${odirect[1]:-no device} and read back,"
+what+=" ${obad:-no} bad, ${oskip:-no} skipped (errno ${oerr:-none})"
 if [ ${#odirect[@]} -gt 0 ]; then
 	ok=false
 	num_cmp "$ob" -gt 0 && num_cmp "$obad" -eq 0 && num_cmp "$oskip" -eq 0 && ok=true
@@ -75,7 +80,9 @@ fi
 ok=false
 num_cmp "$(json_get "$out" zcsend_bytes)" -gt 0 && num_cmp "$(json_get "$out" zcsend_bad)" -eq 0 &&
 	ok=true
-check "MSG_ZEROCOPY over lo: $(json_get "$out" zcsend_bytes) bytes verified by the reader, $(json_get "$out" zcsend_bad) bad" $ok
+desc="MSG_ZEROCOPY over lo: $(json_get "$out" zcsend_bytes) bytes verified by the reader,"
+desc+=" $(json_get "$out" zcsend_bad) bad"
+check "$desc" $ok
 
 # The counters of the pools rx-zc-memcg on made, every page back by now.
 sleep 1
@@ -83,7 +90,8 @@ mapped=$(rx_stat rx_pp_zc_mapped)
 unch=$(rx_stat rx_pp_zc_uncharged)
 parked=$(rx_stat rx_pp_zc_parked)
 returned=$(sum "$(rx_stat rx_pp_zc_recycled)" "$(rx_stat rx_pp_zc_released)")
-ktap_print_msg "since rx-zc-memcg on: mapped $mapped uncharged $unch parked $parked recycled+released $returned"
+ktap_print_msg "since rx-zc-memcg on: mapped $mapped uncharged $unch parked $parked" \
+	"recycled+released $returned"
 ok=false
 num_cmp "$mapped" -gt 0 && num_cmp "$unch" -eq "$mapped" && ok=true
 check "rx_pp_zc_uncharged == rx_pp_zc_mapped (${mapped:-none} pages)" $ok
@@ -113,7 +121,8 @@ wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pag
 pools=$(pools_of "$ifindex")
 npools=$(echo $pools | wc -w)
 echo "$NSIM_ID" > $NSIM_BUS/del_device
-ktap_print_msg "pools of $DEV: $(echo $pools); netdevsim$NSIM_ID removed; listed: $("$PPNL" page-pools | tr '\n' ';')"
+ktap_print_msg "pools of $DEV: $(echo $pools); netdevsim$NSIM_ID removed;" \
+	"listed: $("$PPNL" page-pools | tr '\n' ';')"
 live=$(pools_listed $pools)
 rm -f "$held"
 wait $RX_PID

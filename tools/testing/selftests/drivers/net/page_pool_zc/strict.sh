@@ -24,7 +24,9 @@ rc=$?
 ok=false
 verified "$out" $rc $bytes && num_cmp "$(json_get "$out" mapped)" -ge $most &&
 	num_cmp "$(pp_get "$out" rx_pp_zc_nocharge)" -eq 0 && ok=true
-check "strict, rx-zc-memcg on, receiver in a memcg: $(json_get "$out" mapped) of $bytes bytes mapped, all charged" $ok
+desc="strict, rx-zc-memcg on, receiver in a memcg:"
+desc+=" $(json_get "$out" mapped) of $bytes bytes mapped, all charged"
+check "$desc" $ok
 check "strict: rx_pp_zc_mapped $(pp_get "$out" rx_pp_zc_mapped) pages == rx_pp_zc_uncharged" \
 	num_cmp "$(pp_get "$out" rx_pp_zc_mapped)" -eq "$(pp_get "$out" rx_pp_zc_uncharged)"
 
@@ -43,7 +45,9 @@ check "strict, receiver in the root cgroup: nothing mapped, all $bytes bytes cop
 fails=$(pp_get "$out" rx_pp_zc_charge_fail) nocharge=$(pp_get "$out" rx_pp_zc_nocharge)
 ok=false
 num_cmp "$fails" -gt 0 && num_cmp "$nocharge" -eq 0 && ok=true
-check "strict, root cgroup: rx_pp_zc_charge_fail ${fails:-missing} > 0, rx_pp_zc_nocharge ${nocharge:-missing} == 0" $ok
+desc="strict, root cgroup: rx_pp_zc_charge_fail ${fails:-missing} > 0,"
+desc+=" rx_pp_zc_nocharge ${nocharge:-missing} == 0"
+check "$desc" $ok
 
 # 3. Strict, pool not opted in: its pages cannot be charged.
 rx_zc_memcg off || ktap_exit_fail_msg "cannot turn rx-zc-memcg off"
@@ -61,6 +65,8 @@ stream "$out" $bytes -z
 rc=$?
 ok=false
 verified "$out" $rc $bytes && num_cmp "$(json_get "$out" mapped)" -ge $most && ok=true
-check "not strict, rx-zc-memcg off: $(json_get "$out" mapped) of $bytes bytes mapped, as without the kit" $ok
+desc="not strict, rx-zc-memcg off: $(json_get "$out" mapped) of $bytes bytes mapped,"
+desc+=" as without the kit"
+check "$desc" $ok
 check "the sysctl reads back 0" num_cmp "$(cat $SYSCTL)" -eq 0
 ktap_finished

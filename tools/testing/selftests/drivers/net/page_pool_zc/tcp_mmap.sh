@@ -38,7 +38,7 @@ mb=$(sed -n "s/^received \([0-9.]*\) MB.*/\1/p" "$out" | cut -d. -f1)
 pct=$(sed -n "s/.*MB (\([0-9.]*\) % mmap'ed).*/\1/p" "$out" | cut -d. -f1)
 check "tcp_mmap received ${mb:-no} MB" num_cmp "$mb" -gt 0
 check "tcp_mmap mapped ${pct:-no} % of it (>= 99)" num_cmp "$pct" -ge 99
-check "the mapped pages came from the pool (rx_pp_zc_mapped +$(sub "$(rx_stat rx_pp_zc_mapped)" "$m0"))" \
+check "mapped pages from the pool (rx_pp_zc_mapped +$(sub "$(rx_stat rx_pp_zc_mapped)" "$m0"))" \
 	num_cmp "$(sub "$(rx_stat rx_pp_zc_mapped)" "$m0")" -gt 0
 check "server gone: memory.stat zerocopy_rx is 0 ($(cg_stat "$RX_CG" zerocopy_rx))" \
 	num_cmp "$(cg_stat "$RX_CG" zerocopy_rx)" -eq 0
