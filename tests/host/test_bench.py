@@ -99,6 +99,24 @@ class BenchResults(unittest.TestCase):
             self.assertEqual(r.returncode, 1)
             self.assertIn("kit_off:pp_ring", r.stderr)
 
+    def test_kit_only(self):
+        # make check boots no stock kernel: the kit's columns must be whole,
+        # a stock figure is not asked for, a kit gap still fails.
+        with tempfile.TemporaryDirectory() as d:
+            k = os.path.join(d, "kit")
+            with open(k, "w") as f:
+                f.write(kit_raw())
+            r = run([RESULTS, "--kit-only", k])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(k, "w") as f:
+                f.write(kit_raw(skip=("zc_on",)))
+            r = run([RESULTS, "--kit-only", k])
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("kit_on:zc_rx_mib", r.stderr)
+            self.assertNotIn("stock:", r.stderr)
+            r = run([RESULTS, "--kit-only", k, k])
+            self.assertEqual(r.returncode, 2)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -37,6 +37,19 @@ class Target(unittest.TestCase):
             mode = os.stat(os.path.join(TARGET, p)).st_mode
             self.assertTrue(mode & stat.S_IXUSR, f"{p} is not executable")
 
+    def test_guest_scripts_executable(self):
+        # kunit-modules and the check script exec these: a lost mode bit
+        # is exit 126 in the VM, an hour into make check.
+        guest = tool("tools", "check", "guest")
+        for f in os.listdir(guest):
+            if f == "lib.sh":  # sourced
+                continue
+            with open(os.path.join(guest, f), "rb") as fh:
+                if fh.read(2) != b"#!":
+                    continue
+            mode = os.stat(os.path.join(guest, f)).st_mode
+            self.assertTrue(mode & stat.S_IXUSR, f"tools/check/guest/{f} is not executable")
+
     def test_no_unquoted_assertions(self):
         # ktap_test_result runs its command unquoted: an empty counter
         # vanishes and "test $a = $b" passes. The tests use check().

@@ -337,6 +337,33 @@ tx_run()
 	remote_exec "$REMOTE_PPZC" send -H "$RX_ADDR" -b "$bytes" -w 30 "$@"
 }
 
+# tx_paced BYTES: the sender in the background (TX_PID), paced at 256 KiB/s
+# until tx_unpace, so that settings changes land under traffic however fast
+# the pair is. On a netns remote TX_PID is ppzc itself (ip netns exec execs
+# it), so the signal reaches it and not a subshell.
+tx_paced()
+{
+	local bytes=$1
+
+	if [ "$REMOTE_TYPE" = netns ]; then
+		ip netns exec "$REMOTE_ARGS" "$REMOTE_PPZC" send -H "$RX_ADDR" -b "$bytes" \
+			-w 30 -P 256K &
+	else
+		tx_run "$bytes" -P 256K &
+	fi
+	TX_PID=$!
+}
+
+# tx_unpace: let the sender of tx_paced go at full speed.
+tx_unpace()
+{
+	if [ "$REMOTE_TYPE" = netns ]; then
+		kill -USR1 "$TX_PID"
+	else
+		remote_exec pkill -USR1 -f "^$REMOTE_PPZC send"
+	fi
+}
+
 # stream OUT BYTES [RECV ARGS...]: one verified transfer, receiver in RX_CG.
 stream()
 {

@@ -27,7 +27,8 @@
  *   -g DIR  memory.current of the cgroup DIR: memcg_before (before the
  *           transfer), memcg_peak (maximum sampled after every mapping batch
  *           and while holding), memcg_held (everything handed off and held),
- *           memcg_after (after release)
+ *           memcg_after (after release); memcg_removed if DIR went away
+ *           (the samples stop there)
  *   -L      recv: mlockall(MCL_CURRENT) before listening, so that reclaim
  *           under a tight memory.max cannot take ppzc's own pages (a refault
  *           of its text would then OOM-kill it)
@@ -225,6 +226,7 @@ struct rx {
 	char memcg_path[4096];
 	int memcg_fd;
 	uint64_t memcg_before, memcg_peak, memcg_held, memcg_after;
+	bool memcg_removed;
 	uint64_t held, held_max;
 	uint64_t held_reverified, held_bad;	/* -K */
 	struct stress *stress;			/* -X */
@@ -519,6 +521,13 @@ static void memcg_sample(struct rx *rx, uint64_t *into)
 	if (rx->memcg_fd < 0)
 		return;
 	n = pread(rx->memcg_fd, num, sizeof(num) - 1, 0);
+	if (n < 0 && errno == ENODEV) {
+		/* The cgroup was removed under us (a teardown test): stop. */
+		close(rx->memcg_fd);
+		rx->memcg_fd = -1;
+		rx->memcg_removed = true;
+		return;
+	}
 	if (n < 0)
 		die(rx->memcg_path);
 	num[n] = 0;
@@ -1741,6 +1750,7 @@ static int do_recv(const struct opts *o)
 		json_int("memcg_peak", rx.memcg_peak);
 		json_int("memcg_held", rx.memcg_held);
 		json_int("memcg_after", rx.memcg_after);
+		json_bool("memcg_removed", rx.memcg_removed);
 	}
 	if (o->ifname) {
 		if (o->mode != MODE_NONE)

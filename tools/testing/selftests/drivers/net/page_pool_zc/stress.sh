@@ -26,9 +26,7 @@ odirect=()
 base=$(cg_nonfile "$RX_CG")
 start=$SECONDS
 rx_run "$out" -b $bytes -z -X "${odirect[@]}"
-# Not through tx_run: $! is then ppzc itself (ip netns exec execs it).
-remote_exec "$REMOTE_PPZC" send -H "$RX_ADDR" -b $bytes -w 30 -P 256K &
-tx=$!
+tx_paced $bytes
 for _ in $(seq 300); do
 	ss -Htn state established "sport = :4242" | grep -q . && break
 	sleep 0.1
@@ -38,8 +36,8 @@ for f in off on; do
 	rx_zc_memcg $f || errors=$((errors + 1))
 	kill -0 $RX_PID 2>/dev/null && under_traffic=$((under_traffic + 1))
 done
-kill -USR1 $tx
-wait $tx
+tx_unpace
+wait $TX_PID
 tx_rc=$?
 wait $RX_PID
 rc=$?

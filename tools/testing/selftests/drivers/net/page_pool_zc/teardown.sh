@@ -12,7 +12,7 @@ trap 'dev_pair_del; rx_cgroup_del; rm -f "$out" "$held"' EXIT
 
 ktap_print_header
 zc_setup
-ktap_set_plan 11
+ktap_set_plan 13
 bytes=$((8 * MIB))
 charged=$((7 * MIB))	# of the 8 MiB, at least this much is mapped
 
@@ -52,15 +52,17 @@ pzrx_rmdir=$(cg_stat "$RX_CG_PARENT" zerocopy_rx)
 pcur_rmdir=$(cat "$RX_CG_PARENT/memory.current")
 rm -f "$held"
 wait $RX_PID
+rx_rc=$?
 sleep 1
 pafter=$(cat "$RX_CG_PARENT/memory.current")
 ktap_print_msg "parent: memory.current $pbase while held, $pafter after unmap;" \
 	"zerocopy_rx $pzrx held, $pzrx_rmdir after rmdir," \
 	"$(cg_stat "$RX_CG_PARENT" zerocopy_rx) after unmap"
-# memory.stat zerocopy_rx of the removed child leaves the parent's view
-# with it (printed above); the charge itself stays: memory.current.
+check "receiver held its mapping through the rmdir (exit $rx_rc)" test $rx_rc -eq 0
 check "after rmdir: the parent holds the charge (memory.current ${pcur_rmdir:-missing})" \
 	num_cmp "$pcur_rmdir" -ge $charged
+check "after rmdir: the parent's zerocopy_rx holds it (${pzrx_rmdir:-missing})" \
+	num_cmp "$pzrx_rmdir" -ge $charged
 check "after unmap: the reparented charge released (parent -$(( (pbase - pafter) / 1024 )) KiB)" \
 	num_cmp "$(sub "$pbase" "$pafter")" -ge $charged
 check "after unmap: the parent's zerocopy_rx is 0" \

@@ -12,12 +12,10 @@ ktap_print_header
 zc_setup
 ktap_set_plan 4
 
-# The sender is paced (256 KiB/s) while the toggles run, so that every one
-# of them lands under traffic however fast this machine is, then let go.
+# The sender is paced while the toggles run, then let go.
 bytes=$((48 * MIB))
 rx_run "$out" -b $bytes -z
-tx_run $bytes -P 256K &
-tx=$!
+tx_paced $bytes
 toggles=0 errors=0 under_traffic=0
 for _ in 1 2; do
 	for f in off on; do
@@ -28,8 +26,8 @@ for _ in 1 2; do
 		toggles=$((toggles + 2))
 	done
 done
-pkill -USR1 -f "^$REMOTE_PPZC send"
-wait $tx
+tx_unpace
+wait $TX_PID
 tx_rc=$?
 wait $RX_PID
 rx_rc=$?
