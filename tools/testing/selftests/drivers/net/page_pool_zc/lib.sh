@@ -340,10 +340,12 @@ tx_run()
 # tx_paced BYTES: the sender in the background (TX_PID), paced at 256 KiB/s
 # until tx_unpace, so that settings changes land under traffic however fast
 # the pair is. On a netns remote TX_PID is ppzc itself (ip netns exec execs
-# it), so the signal reaches it and not a subshell.
+# it), so the signal reaches it and not a subshell. Returns once the
+# connection is up: ppzc blocks SIGUSR1 before it connects, and a signal
+# that came earlier would kill it.
 tx_paced()
 {
-	local bytes=$1
+	local bytes=$1 i
 
 	if [ "$REMOTE_TYPE" = netns ]; then
 		ip netns exec "$REMOTE_ARGS" "$REMOTE_PPZC" send -H "$RX_ADDR" -b "$bytes" \
@@ -352,6 +354,12 @@ tx_paced()
 		tx_run "$bytes" -P 256K &
 	fi
 	TX_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		ss -Htn state established "sport = :4242" | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "tx_paced: no connection to the receiver in 60 s" >&2
+	return 1
 }
 
 # tx_unpace: let the sender of tx_paced go at full speed.

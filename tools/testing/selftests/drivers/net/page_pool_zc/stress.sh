@@ -27,10 +27,6 @@ base=$(cg_nonfile "$RX_CG")
 start=$SECONDS
 rx_run "$out" -b $bytes -z -X "${odirect[@]}"
 tx_paced $bytes
-for _ in $(seq 300); do
-	ss -Htn state established "sport = :4242" | grep -q . && break
-	sleep 0.1
-done
 errors=0 under_traffic=0
 for f in off on; do
 	rx_zc_memcg $f || errors=$((errors + 1))
