@@ -5,7 +5,7 @@
 CC ?= gcc
 TOOLS_CFLAGS := -O2 -g -Wall -Wextra -Werror
 
-.PHONY: all deps tree kernel kernel-fast kernel-kcsan tools vm demo bench check check-kcsan \
+.PHONY: all deps tree kernel kernel-fast kernel-kcsan tools vm demo bench check check-full check-kcsan \
 	series series-check series-bisect deb clean
 
 all: kernel tools
@@ -68,6 +68,11 @@ vm: kernel tools
 # the VM. Ends with "N passed, N failed, N skipped".
 check: deps
 	@tools/check/run
+
+# make check with every kselftest of the target, every upstream suite and
+# six tests on e1000e (tools/check/guest/check): about an hour warm.
+check-full: deps
+	@PPKIT_CHECK_SET=full tools/check/run
 
 # The race cases (boot KUnit suite, charging suite, stress kselftest) in the
 # KCSAN kernel; a data race in the kit's paths fails it. Same summary line.

@@ -50,6 +50,19 @@ class Target(unittest.TestCase):
             mode = os.stat(os.path.join(guest, f)).st_mode
             self.assertTrue(mode & stat.S_IXUSR, f"tools/check/guest/{f} is not executable")
 
+    def test_check_sets_name_existing_tests(self):
+        # run_kselftest.sh -t with a test that does not exist runs nothing
+        # and says nothing: a renamed test would drop out of make check.
+        progs = set(make_var("TEST_PROGS"))
+        with open(tool("tools", "check", "guest", "check")) as f:
+            bounded = re.search(r"^zc_bounded=\(([^)]*)\)", f.read(), re.M).group(1).split()
+        with open(tool("tools", "check", "run")) as f:
+            e1k = re.findall(r'^\s*e1k_default="([^"]*)"', f.read(), re.M)
+        self.assertGreater(len(bounded), 4)
+        self.assertEqual(len(e1k), 2)
+        for t in bounded + " ".join(e1k).split():
+            self.assertIn(t, progs)
+
     def test_no_unquoted_assertions(self):
         # ktap_test_result runs its command unquoted: an empty counter
         # vanishes and "test $a = $b" passes. The tests use check().
