@@ -58,7 +58,7 @@ stream "$out" $bytes -z
 check "split off: $bytes bytes received, none corrupt" verified "$out" $? $bytes
 ktap_print_msg "split off: mapped $(json_get "$out" mapped) bytes (the sender's pages)"
 if [ -n "$split0" ]; then
-	check "split off: no frame split ($hds ${split0})" \
+	check "split off: no frame split ($hds stays at $split0)" \
 		num_cmp "$(rx_stat "$hds")" -eq "$split0"
 else
 	ktap_test_skip "split off: no frame split ($DEV has no $hds counter; set HDS_STAT)"
