@@ -150,21 +150,9 @@ static void page_pool_zc_deferred_work(struct work_struct *work)
 	}
 }
 
-/**
- * page_pool_zc_hand_back() - take back a parked page whose last reference went
- * @folio: an order-0 page-pool folio with PP_ZC_PARKED set, refcount zero
- *
- * Called instead of freeing the folio by the zero paths of the put_page()
- * family (__folio_put(), folios_put_refs()), and by the pool if it drops
- * the last reference itself. The caller owns the page: nobody else can hold
- * or take a reference. Uncharges it and recycles it into its pool; in
- * hardirq or with interrupts off, the recycle is deferred to a work item.
- *
- * Context: any context but NMI.
- */
-void page_pool_zc_hand_back(struct folio *folio)
+/* The hand-back proper: the caller knows the page is parked and owns it. */
+static void __page_pool_zc_hand_back(struct page *page)
 {
-	struct page *page = &folio->page;
 	struct page_pool *pool = page->pp;	/* in flight: the pool stays */
 	struct page_pool_zc *zc = pool->zc;
 
@@ -184,6 +172,34 @@ void page_pool_zc_hand_back(struct folio *folio)
 		return;
 	}
 	page_pool_zc_recycle(pool, page);
+}
+
+/**
+ * page_pool_zc_hand_back() - take back a parked page whose last reference went
+ * @folio: a folio whose refcount reached zero and whose pp_magic has
+ *	PP_ZC_PARKED set (page_pool_zc_parked())
+ *
+ * Called instead of freeing the folio by the zero paths of the put_page()
+ * family (__folio_put(), folios_put_refs()). Their inline test reads one
+ * bit, which the first word of any other page's lru may also have set;
+ * the whole signature is checked here. A parked page is the caller's
+ * alone: nobody else can hold or take a reference. It is uncharged and
+ * recycled into its pool; in hardirq or with interrupts off, the recycle
+ * is deferred to a work item.
+ *
+ * Context: any context but NMI.
+ * Return: true if @folio was a parked page-pool page and is the pool's
+ * again; false if it is not one, and the caller frees it as usual.
+ */
+bool page_pool_zc_hand_back(struct folio *folio)
+{
+	struct page *page = &folio->page;
+
+	if ((READ_ONCE(page->pp_magic) & (PP_MAGIC_MASK | PP_ZC_PARKED)) !=
+	    (PP_SIGNATURE | PP_ZC_PARKED))
+		return false;
+	__page_pool_zc_hand_back(page);
+	return true;
 }
 
 /**
@@ -218,7 +234,7 @@ bool page_pool_zc_release(struct page_pool *pool, netmem_ref netmem)
 	this_cpu_inc(pool->zc->stats->parked);
 	/* Fully ordered: whoever sees zero sees PARKED. */
 	if (page_ref_dec_and_test(page))
-		page_pool_zc_hand_back(page_folio(page));
+		__page_pool_zc_hand_back(page);
 	return true;
 }
 

@@ -401,6 +401,33 @@ static void pp_zc_other_pages_pass_through(struct kunit *test)
 	page_pool_destroy(plain);
 }
 
+/* The zero paths test one bit of pp_magic, the first word of any other
+ * page's lru: a page that is not parked but has that bit set is left to
+ * the page allocator. A hand-back would take lru.prev for its pool.
+ */
+static void pp_zc_parked_bit_alone_not_taken(struct kunit *test)
+{
+	static const unsigned long lookalikes[] = {
+		PP_ZC_PARKED,
+		POISON_POINTER_DELTA | PP_ZC_STATE_MASK,	/* no PP_SIGNATURE */
+	};
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, static_key_enabled(&page_pool_zc_key));
+	for (i = 0; i < ARRAY_SIZE(lookalikes); i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		page->pp_magic = lookalikes[i];
+		KUNIT_EXPECT_TRUE(test, page_pool_zc_parked(page_folio(page)));
+		KUNIT_EXPECT_FALSE(test, page_pool_zc_hand_back(page_folio(page)));
+		put_page(page);		/* __folio_put(): freed as usual */
+	}
+	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0, 0);
+	page_pool_destroy(pool);
+}
+
 static void pp_zc_plain_pool_unchanged(struct kunit *test)
 {
 	struct page_pool *plain = pp_zc_pool(test, 0);
@@ -700,6 +727,7 @@ static struct kunit_case page_pool_zc_cases[] = {
 	KUNIT_CASE(pp_zc_charge_failure_keeps_mapped_prefix),
 	KUNIT_CASE(pp_zc_insert_failure_unmarks),
 	KUNIT_CASE(pp_zc_other_pages_pass_through),
+	KUNIT_CASE(pp_zc_parked_bit_alone_not_taken),
 	KUNIT_CASE(pp_zc_dma_index_keeps_state),
 	KUNIT_CASE(pp_zc_ethtool_strings),
 	KUNIT_CASE(pp_zc_many_pages_invariants),

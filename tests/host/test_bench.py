@@ -17,6 +17,7 @@ _loader.exec_module(results)
 
 COMMON = ["loop", "get_put", "alloc_free", "alloc_free_account", "pp_direct", "pp_ring", "pp_slow"]
 KIT_ON = ["zc_pp_direct", "zc_pp_ring", "zc_pp_slow", "zc_cycle", "zc_charge_1"]
+KIT_ON_32 = ["zc_cycle_32", "zc_charge_32"]
 DPDK = ["mempool_cache", "mempool_ring", "mbuf_extbuf"]
 
 
@@ -38,7 +39,7 @@ def kit_raw(per_op=100, on_extra=0, skip=()):
     lines = [f"ppbench: off {c} ops=1000 insns={per_op * 1000}" for c in COMMON]
     lines += [f"ppbench: on {c} ops=1000 insns={(per_op + on_extra) * 1000}"
               for c in COMMON + KIT_ON]
-    lines.append("ppbench: on zc_charge_32 ops=32000 insns=3200000")
+    lines += [f"ppbench: on {c} ops=32000 insns=3200000" for c in KIT_ON_32]
     lines += [f"ppdpdk: dpdk {c} ops=1000 insns=50000" for c in DPDK]
     lines += stream("zc_off", 1 << 20, 256 * 1000, 1 << 20)
     lines += stream("zc_on", 1 << 20, 256 * 900, 1 << 20)
@@ -54,6 +55,7 @@ class BenchResults(unittest.TestCase):
         self.assertEqual(results.missing(rows), [])
         self.assertEqual(rows["get_put"], {"stock": 100, "kit_off": 100, "kit_on": 102})
         self.assertEqual(rows["zc_charge_32"], {"kit_on": 100})
+        self.assertEqual(rows["zc_cycle_32"], {"kit_on": 100})
         self.assertEqual(rows["dpdk_mbuf_extbuf"], {"stock": 50, "kit_off": 50})
 
     def test_stream_figures(self):

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from lib.py import ksft_run, ksft_exit, ksft_pr, ksft_eq, ksft_ge, ksft_true
-from lib.py import KsftSkipEx
+from lib.py import KsftFailEx, KsftSkipEx
 from lib.py import NetDrvEpEnv, EthtoolFamily
 from lib.py import cmd, ip, ethtool, defer, rand_port, wait_port_listen
 
@@ -95,6 +95,15 @@ class Cgroup:
                 pass
 
 
+def wait_established(port, timeout=60):
+    """Wait for the sender's connection to the receiver's port."""
+    for _ in range(timeout * 10):
+        if cmd(f"ss -Htn state established 'sport = :{port}'").stdout.strip():
+            return
+        time.sleep(0.1)
+    raise KsftFailEx(f"no connection to port {port} in {timeout} s")
+
+
 def stream(cfg, cg, addr, nbytes, during=None):
     """
     One verified zero-copy transfer to addr: the receiver holds its
@@ -116,6 +125,9 @@ def stream(cfg, cg, addr, nbytes, during=None):
         tx = cmd(f"{PPZC} send -H {addr} -p {port} -b {nbytes} -w 30 {pace}",
                  host=cfg.remote, background=True)
         if during:
+            # Under traffic, and the pacing signal must not come before
+            # ppzc blocks it, which it does before it connects.
+            wait_established(port)
             during()
             cmd(f"pkill -USR1 -f '^{PPZC} send -H {addr} -p {port} '",
                 host=cfg.remote, fail=False)
