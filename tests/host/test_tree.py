@@ -149,6 +149,20 @@ class Tree(unittest.TestCase):
         self.assertFalse(os.path.exists(self.linux("net/core/page_pool_zc.c")))
         self.assertEqual(self.read("net/core/page_pool.c"), PAGE_POOL_C)
 
+    def test_removed_overlay_folder_and_pycache_leave_nothing(self):
+        # git am of the series makes no empty folder and no bytecode:
+        # build/linux must not have them either (series-check compares).
+        self.overlay("tools/testing/kit/dir/test.py")
+        self.overlay("tools/testing/kit/__pycache__/test.cpython-311.pyc")
+        self.assertEqual(self.tree().returncode, 0)
+        self.assertFalse(os.path.exists(self.linux("tools/testing/kit/__pycache__")))
+        os.unlink(os.path.join(self.kit, "tools/testing/kit/dir/test.py"))
+        r = self.tree()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(self.linux("tools/testing/kit/dir")))
+        self.assertFalse(os.path.exists(self.linux("tools/testing")))
+        self.assertTrue(os.path.isdir(self.linux("net/core")))
+
     def test_missing_tarball_is_a_clear_error(self):
         env = dict(os.environ, PPKIT_KIT=self.kit, PPKIT_SRC_TARBALL="/nonexistent.tar.xz")
         r = run([TREE, self.build], env=env)
