@@ -195,8 +195,7 @@ bool page_pool_zc_hand_back(struct folio *folio)
 {
 	struct page *page = &folio->page;
 
-	if ((READ_ONCE(page->pp_magic) & (PP_MAGIC_MASK | PP_ZC_PARKED)) !=
-	    (PP_SIGNATURE | PP_ZC_PARKED))
+	if (!page_pool_page_is_pp(page))
 		return false;
 	__page_pool_zc_hand_back(page);
 	return true;
