@@ -32,7 +32,7 @@ done
 for i in $(seq $flows); do
 	wait_file "$dir/held.$i" 300 || ktap_print_msg "flow $i never reported it held its pages"
 done
-zrx=$(cg_stat "$RX_CG" zerocopy_rx)
+zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge "$(zc_charged_bytes)")
 rm -f "$dir"/held.*
 bad=0
 for i in $(seq $flows); do
@@ -55,8 +55,8 @@ check "mapped (${mapped:-missing}) == uncharged" \
 check "parked == recycled + released" \
 	num_cmp "$(delta rx_pp_zc_parked)" -eq \
 		"$(sum "$(delta rx_pp_zc_recycled)" "$(delta rx_pp_zc_released)")"
-check "memory.stat zerocopy_rx is 0 once idle ($(cg_stat "$RX_CG" zerocopy_rx))" \
-	num_cmp "$(cg_stat "$RX_CG" zerocopy_rx)" -eq 0
+zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
+check "memory.stat zerocopy_rx is 0 once idle (${zrx:-missing})" num_cmp "$zrx" -eq 0
 now=$(cg_nonfile "$RX_CG")
 check "memory.current less page cache back within 1 MiB ($base -> $now)" \
 	num_cmp "$now" -le "$(sum "$base" $MIB)"

@@ -26,16 +26,16 @@ rx_run "$out" -b $bytes -z -K $keep -S "$held"
 tx_run $bytes
 wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pages"
 cur=$(cat "$RX_CG/memory.current")
-zrx_held=$(awk '$1 == "zerocopy_rx" { print $2 }' "$RX_CG/memory.stat")
 mapped_now=$(rx_stat rx_pp_zc_mapped)
 unch_now=$(rx_stat rx_pp_zc_uncharged)
+zrx_held=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge "$(zc_charged_bytes)")
 rm -f "$held"
 wait $RX_PID
 rc=$?
 ktap_print_msg "receiver ($((SECONDS - start)) s): $(cat "$out")"
 sleep 1
 nf_after=$(cg_nonfile "$RX_CG")
-zrx_after=$(awk '$1 == "zerocopy_rx" { print $2 }' "$RX_CG/memory.stat")
+zrx_after=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
 
 got=$(json_get "$out" bytes)
 hb=$(json_get "$out" held_bytes)

@@ -299,14 +299,60 @@ cg_nonfile()
 	local cur file
 
 	cur=$(cat "$1/memory.current") &&
-		file=$(awk '$1 == "file" { print $2 }' "$1/memory.stat") &&
+		file=$(cg_stat "$1" file) &&
 		sub "$cur" "$file"
 }
 
-# cg_stat CG KEY: one memory.stat field of CG.
+# memory.stat in 6.12 (mm/memcontrol.c) shows sums of per-CPU counts that
+# are folded in lazily. An update adds its pages to its CPU's pending count
+# and, once that reaches MEMCG_CHARGE_BATCH (64), to the cgroup's; a read of
+# memory.stat folds the counts in (an rstat flush) only when the cgroup's
+# exceeds 64 x online CPUs; the stats worker folds in everything every 2 s.
+# On the test VM's 2 CPUs a read can miss 128 + 2 x 63 = 254 page updates
+# for up to 2 s: 127 pages of zerocopy_rx (a zero-copy page is two updates,
+# kernel and zerocopy_rx). Reading the cgroup's cpu.stat flushes every
+# controller's per-CPU counts in its subtree (cgroup_rstat_flush_hold()),
+# so cg_stat reads it first and is exact on 6.12; cg_stat_wait polls, and
+# the stats worker's 2 s period bounds the wait even without that flush.
+
+# cg_stat CG KEY: one memory.stat field of CG, counts folded in first.
 cg_stat()
 {
+	cat "$1/cpu.stat" > /dev/null
 	awk -v k="$2" '$1 == k { print $2 }' "$1/memory.stat"
+}
+
+# cg_stat_wait CG KEY OP VALUE: cg_stat CG KEY every 0.1 s until "KEY OP
+# VALUE" holds (num_cmp), PPZC_STAT_WAIT seconds at most (default 5, up to
+# 1 s more); prints the last value read, which the check tests again.
+# Use it for a value that stays once reached: ">= the bytes held" while
+# they are held, "-eq 0" once they are released (the last reference of a
+# page can go a little after the event that frees it: a skb free, a
+# deferred hand-back). A wrong kernel fails the check after the wait.
+cg_stat_wait()
+{
+	local cg=$1 key=$2 op=$3 want=$4 v end
+
+	end=$((SECONDS + ${PPZC_STAT_WAIT:-5} + 1))
+	while :; do
+		v=$(cg_stat "$cg" "$key")
+		num_cmp "$v" "$op" "$want" && break
+		[ $SECONDS -lt $end ] || break
+		sleep 0.1
+	done
+	echo "$v"
+}
+
+# zc_charged_bytes: bytes of DEV's pool pages charged now by the pools' own
+# count (rx_pp_zc_mapped - rx_pp_zc_uncharged), what zerocopy_rx of the
+# receivers' cgroup reaches while they hold their pages (the held bytes are
+# known only once they exit).
+zc_charged_bytes()
+{
+	local pages
+
+	pages=$(sub "$(rx_stat rx_pp_zc_mapped)" "$(rx_stat rx_pp_zc_uncharged)") &&
+		echo $((pages * 4096))
 }
 
 rx_cgroup_del()

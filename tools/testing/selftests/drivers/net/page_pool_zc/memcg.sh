@@ -19,12 +19,11 @@ rx_run "$out" -b $bytes -z -m map -S "$held"
 tx_run $bytes
 wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pages"
 cur=$(cat "$RX_CG/memory.current")
-zrx=$(cg_stat "$RX_CG" zerocopy_rx)
+zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge "$(zc_charged_bytes)")
 rm -f "$held"
 wait $RX_PID
 rc=$?
-sleep 1
-zrx_after=$(cg_stat "$RX_CG" zerocopy_rx)
+zrx_after=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
 ktap_print_msg "receiver: $(cat "$out")"
 base=$(json_get "$out" memcg_before)
 hb=$(json_get "$out" held_bytes)

@@ -42,7 +42,7 @@ tx_run $bytes
 wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pages"
 pools=$(pools_of "$ifindex")
 npools=$(echo $pools | wc -w)
-charged=$(cg_stat "$RX_CG" zerocopy_rx)
+charged=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge $((7 * MIB)))
 ktap_print_msg "held: zerocopy_rx $charged bytes, pools of $DEV: $(echo $pools)"
 check "held: >= 7 MiB of pool pages charged (zerocopy_rx ${charged:-missing})" \
 	num_cmp "$charged" -ge $((7 * MIB))
@@ -56,7 +56,7 @@ rc=$?
 ktap_print_msg "receiver: $(cat "$out")"
 check "unbound while mapped: receiver verified every byte" verified "$out" $rc $bytes
 
-charged=$(cg_stat "$RX_CG" zerocopy_rx)
+charged=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
 check "after unmap: zerocopy_rx 0 (${charged:-missing})" num_cmp "$charged" -eq 0
 now=$(cg_nonfile "$RX_CG")
 check "after unmap: memory.current less page cache back within 1 MiB ($base -> $now)" \

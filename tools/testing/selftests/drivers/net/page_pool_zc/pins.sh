@@ -30,12 +30,11 @@ for mode in vmsplice fork rdma; do
 	rx_run "$out" -b $bytes -z -m $mode -S "$held" "${extra[@]}"
 	tx_run $bytes
 	wait_file "$held" 300 || ktap_print_msg "$mode: receiver never reported it held its pages"
-	zrx=$(cg_stat "$RX_CG" zerocopy_rx)
+	zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge "$(zc_charged_bytes)")
 	rm -f "$held"
 	wait $RX_PID
 	rc=$?
-	sleep 1
-	zrx_after=$(cg_stat "$RX_CG" zerocopy_rx)
+	zrx_after=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
 	ktap_print_msg "$mode: $(cat "$out")"
 	hb=$(json_get "$out" held_bytes)
 	check "$mode: every byte verified, ${hb:-no} bytes held" \
@@ -67,12 +66,11 @@ wait_file "$held" 300 || ktap_print_msg "iouring: receiver never reported it hel
 rm -f "$held"
 wait $RX_PID
 rc=$?
-sleep 1
+zrx_after=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
 ktap_print_msg "iouring: $(cat "$out")"
 check "iouring: register_buffers refused (errno $(json_get "$out" iouring_errno))" \
 	num_cmp "$(json_get "$out" iouring_errno)" -gt 0
 check "iouring: the refusal left the mapping intact, every byte verified" \
 	eval 'verified "$out" $rc $bytes && grep -q "\"iouring_intact\": true" "$out"'
-check "iouring: all uncharged (zerocopy_rx $(cg_stat "$RX_CG" zerocopy_rx))" \
-	num_cmp "$(cg_stat "$RX_CG" zerocopy_rx)" -eq 0
+check "iouring: all uncharged (zerocopy_rx ${zrx_after:-missing})" num_cmp "$zrx_after" -eq 0
 ktap_finished

@@ -40,7 +40,7 @@ done
 for i in $(seq $flows); do
 	wait_file "$dir/held.$i" 300 || ktap_print_msg "flow $i never reported it held its pages"
 done
-zrx=$(cg_stat "$RX_CG" zerocopy_rx)
+zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge "$(zc_charged_bytes)")
 pools=$(zc_mapped_pools)
 rm -f "$dir"/held.*
 bad=0
@@ -49,13 +49,12 @@ for i in $(seq $flows); do
 	num_cmp "$(json_get "$dir/$i" bad)" -eq 0 || bad=$((bad + 1))
 done
 wait
-sleep 1
+zrx_idle=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
 hb=$(sum $(for i in $(seq $flows); do json_get "$dir/$i" held_bytes; done))
 ktap_print_msg "$nq RX queues; pools that mapped pages: $pools; held $hb bytes, zerocopy_rx $zrx"
 check "$flows flows over $nq queues, every byte verified" num_cmp $bad -eq 0
 check "pages mapped from the pools of ${pools:-no} queues (> 1)" num_cmp "$pools" -gt 1
 check "all held at once: zerocopy_rx ${zrx:-missing} >= the ${hb:-no} bytes held" \
 	eval 'num_cmp "$hb" -gt 0 && num_cmp "$zrx" -ge "$hb"'
-check "once idle: zerocopy_rx is 0 ($(cg_stat "$RX_CG" zerocopy_rx))" \
-	num_cmp "$(cg_stat "$RX_CG" zerocopy_rx)" -eq 0
+check "once idle: zerocopy_rx is 0 (${zrx_idle:-missing})" num_cmp "$zrx_idle" -eq 0
 ktap_finished

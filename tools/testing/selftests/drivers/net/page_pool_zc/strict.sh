@@ -56,7 +56,7 @@ rc=$?
 ok=false
 verified "$out" $rc $bytes && num_cmp "$(json_get "$out" mapped)" -eq 0 && ok=true
 check "strict, rx-zc-memcg off: nothing mapped, all $bytes bytes copied and right" $ok
-zrx=$(awk '$1 == "zerocopy_rx" { print $2 }' "$RX_CG/memory.stat")
+zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
 check "strict, rx-zc-memcg off: memory.stat zerocopy_rx ${zrx:-missing} is 0" num_cmp "$zrx" -eq 0
 
 # 4. Not strict (the default), pool not opted in: mapped, uncharged.

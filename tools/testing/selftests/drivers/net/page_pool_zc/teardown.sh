@@ -27,14 +27,15 @@ hold()
 # 1. Exit without munmap: SIGKILL while holding.
 base=$(cg_nonfile "$RX_CG")
 hold
-zrx=$(cg_stat "$RX_CG" zerocopy_rx)
+zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge $charged)
 kill -9 $RX_PID
 wait $RX_PID
 sleep 1
 rm -f "$held"
+zrx_after=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
 check "held: memory.stat zerocopy_rx ${zrx:-missing} >= $charged" num_cmp "$zrx" -ge $charged
-check "killed receiver: zerocopy_rx back to 0 ($(cg_stat "$RX_CG" zerocopy_rx))" \
-	num_cmp "$(cg_stat "$RX_CG" zerocopy_rx)" -eq 0
+check "killed receiver: zerocopy_rx back to 0 (${zrx_after:-missing})" \
+	num_cmp "$zrx_after" -eq 0
 now=$(cg_nonfile "$RX_CG")
 check "killed receiver: memory.current less page cache back within 1 MiB ($base -> $now)" \
 	num_cmp "$now" -le "$(sum "$base" $MIB)"
@@ -48,16 +49,16 @@ pzrx=$(cg_stat "$RX_CG_PARENT" zerocopy_rx)
 echo "$RX_PID" > "$CG_ROOT/cgroup.procs"
 rmdir "$RX_CG"
 check "cgroup with charged pages removed" test ! -d "$RX_CG"
-pzrx_rmdir=$(cg_stat "$RX_CG_PARENT" zerocopy_rx)
+pzrx_rmdir=$(cg_stat_wait "$RX_CG_PARENT" zerocopy_rx -ge $charged)
 pcur_rmdir=$(cat "$RX_CG_PARENT/memory.current")
 rm -f "$held"
 wait $RX_PID
 rx_rc=$?
 sleep 1
 pafter=$(cat "$RX_CG_PARENT/memory.current")
+pzrx_after=$(cg_stat_wait "$RX_CG_PARENT" zerocopy_rx -eq 0)
 ktap_print_msg "parent: memory.current $pbase while held, $pafter after unmap;" \
-	"zerocopy_rx $pzrx held, $pzrx_rmdir after rmdir," \
-	"$(cg_stat "$RX_CG_PARENT" zerocopy_rx) after unmap"
+	"zerocopy_rx $pzrx held, $pzrx_rmdir after rmdir, $pzrx_after after unmap"
 check "receiver held its mapping through the rmdir (exit $rx_rc)" test $rx_rc -eq 0
 check "after rmdir: the parent holds the charge (memory.current ${pcur_rmdir:-missing})" \
 	num_cmp "$pcur_rmdir" -ge $charged
@@ -65,8 +66,8 @@ check "after rmdir: the parent's zerocopy_rx holds it (${pzrx_rmdir:-missing})" 
 	num_cmp "$pzrx_rmdir" -ge $charged
 check "after unmap: the reparented charge released (parent -$(( (pbase - pafter) / 1024 )) KiB)" \
 	num_cmp "$(sub "$pbase" "$pafter")" -ge $charged
-check "after unmap: the parent's zerocopy_rx is 0" \
-	num_cmp "$(cg_stat "$RX_CG_PARENT" zerocopy_rx)" -eq 0
+check "after unmap: the parent's zerocopy_rx is 0 (${pzrx_after:-missing})" \
+	num_cmp "$pzrx_after" -eq 0
 mkdir "$RX_CG"
 
 # 3. Remove the device while pages are mapped, then unmap (netdevsim).
@@ -84,7 +85,7 @@ npools=$(echo $pools | wc -w)
 ktap_print_msg "pools of $DEV: $(echo $pools)"
 echo "$NSIM_ID" > $NSIM_BUS/del_device
 live=$(pools_listed $pools)
-zrx=$(cg_stat "$RX_CG" zerocopy_rx)
+zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge $charged)
 rm -f "$held"
 wait $RX_PID
 rc=$?
@@ -95,6 +96,6 @@ check "device removed, pages held: ${live:-none} of its $npools pools listed (ze
 left=$(pools_gone $pools)
 check "after unmap: the $npools pools are gone from netlink (${left:-none} left)" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$left" -eq 0'
-check "after unmap: zerocopy_rx is 0 ($(cg_stat "$RX_CG" zerocopy_rx))" \
-	num_cmp "$(cg_stat "$RX_CG" zerocopy_rx)" -eq 0
+zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
+check "after unmap: zerocopy_rx is 0 (${zrx:-missing})" num_cmp "$zrx" -eq 0
 ktap_finished
