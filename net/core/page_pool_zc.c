@@ -20,10 +20,17 @@
  * non-final put runs nothing new and no stale trigger exists. Only the
  * claim is contended (the same page in two batches, or mapped by two
  * sockets through shared frags): it is a test-and-set.
+ *
+ * A parked page is its pool's alone: nothing may take it for its own on
+ * the strength of a refcount of one or an empty ->mapping (pipes refuse to
+ * steal pool pages), and the hand-back checks that it is still the page
+ * the pool parked before a ring gets it. A parked page freed by a path that
+ * skips the zero paths is caught in free_pages_prepare() and handed back.
  */
 
 #include <linux/err.h>
 #include <linux/llist.h>
+#include <linux/page-flags.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -37,6 +44,7 @@
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/zc_memcg.h>
 
+#include "netmem_priv.h"
 #include "page_pool_priv.h"
 #include "page_pool_zc.h"
 
@@ -52,7 +60,7 @@
  * set.
  */
 DEFINE_STATIC_KEY_FALSE(page_pool_zc_key);
-EXPORT_SYMBOL(page_pool_zc_key);
+EXPORT_SYMBOL_GPL(page_pool_zc_key);
 
 static int page_pool_zc_strict;
 static DEFINE_MUTEX(page_pool_zc_strict_lock);
@@ -90,11 +98,42 @@ static bool page_pool_zc_claim(struct page *page)
 
 static void page_pool_zc_uncharge(struct page_pool_zc *zc, struct page *page)
 {
-	if (!page->memcg_data)
-		return;
-	memcg_kmem_uncharge_zc_page(page);
-	this_cpu_inc(zc->stats->uncharged);
+	if (memcg_kmem_uncharge_zc_page(page))
+		this_cpu_inc(zc->stats->uncharged);
 }
+
+/* Where a page may not be uncharged or recycled: the ring's producer lock,
+ * the DMA index xarray and, on PREEMPT_RT, the memcg stock's local lock
+ * sleep or need BH.
+ */
+static bool page_pool_zc_must_defer(void)
+{
+	return in_hardirq() || irqs_disabled() ||
+	       (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible());
+}
+
+/* Each kind of fault is a bug elsewhere that this code contained: said
+ * once per boot, with the stack that got there. The KUnit suite intercepts
+ * it.
+ */
+VISIBLE_IF_KUNIT void __page_pool_zc_report(const struct page *page,
+					    const char *what, bool *said)
+{
+	KUNIT_STATIC_STUB_REDIRECT(__page_pool_zc_report, page, what, said);
+	if (READ_ONCE(*said))
+		return;
+	WRITE_ONCE(*said, true);
+	pr_warn("page_pool_zc: %s: pfn %#lx pp_magic %#lx\n", what,
+		page_to_pfn(page), READ_ONCE(page->pp_magic));
+	dump_stack();
+}
+EXPORT_SYMBOL_IF_KUNIT(__page_pool_zc_report);
+
+#define page_pool_zc_report(page, what) do {				\
+	static bool __said;						\
+									\
+	__page_pool_zc_report(page, what, &__said);			\
+} while (0)
 
 /* A parked page's pp_ref_count is unused while its refcount is zero: it
  * links the page into the deferral list.
@@ -111,10 +150,64 @@ static struct page *page_pool_zc_node_page(struct llist_node *node)
 }
 
 /*
+ * While a page is parked, its pp_ref_count is unused: it keeps the DMA
+ * address the pool mapped, which the hand-back compares with dma_addr, the
+ * word a page-cache index would overwrite.
+ */
+static void page_pool_zc_park_record(struct page *page)
+{
+	atomic_long_set(&page->pp_ref_count, (long)page->dma_addr);
+}
+
+/*
+ * What is wrong with a parked page at refcount zero that its pool must not
+ * take back, or NULL: it must be what the pool parked, not a page that
+ * something else made its own meanwhile.
+ */
+static const char *page_pool_zc_unfit(struct page_pool *pool,
+				      struct page *page)
+{
+	netmem_ref netmem = page_to_netmem(page);
+
+	if (!(READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
+		return "parked page not mapped";
+	if (page->mapping || folio_mapped(page_folio(page)) ||
+	    (page->flags & PAGE_FLAGS_CHECK_AT_FREE))
+		return "parked page owned by the mm";
+	if (page->memcg_data && !PageMemcgKmem(page))
+		return "parked page charged as user memory";
+	if (page->dma_addr != (unsigned long)atomic_long_read(&page->pp_ref_count))
+		return "parked page's DMA address changed";
+	if (pool->dma_map &&
+	    xa_load(&pool->dma_mapped, netmem_get_dma_index(netmem)) !=
+	    (void *)netmem)
+		return "parked page not in its pool's DMA records";
+	return NULL;
+}
+
+/*
+ * A parked page that failed page_pool_zc_unfit(): no ring gets it, nor the
+ * page allocator (it may still be DMA-mapped, at an address nobody knows).
+ * It stays out of use, counted as parked; its charge goes where the context
+ * allows.
+ */
+static void page_pool_zc_leak(struct page_pool_zc *zc, struct page *page,
+			      const char *why)
+{
+	page_pool_zc_report(page, why);
+	if (page_pool_zc_must_defer())
+		return;
+	if (PageMemcgKmem(page))
+		page_pool_zc_uncharge(zc, page);
+	else if (page->memcg_data)
+		mem_cgroup_uncharge(page_folio(page));
+}
+
+/*
  * Give a parked page at refcount zero back to its pool as a plain pool page:
- * into the ring, or to the page allocator when the pool is going away, the
- * ring is full or the page came from the reserves. Not in hardirq (the
- * ring's lock is BH-only). Counters move first: once the page is handed
+ * uncharged, into the ring, or to the page allocator when the pool is going
+ * away, the ring is full or the page came from the reserves. Not where
+ * page_pool_zc_must_defer(). Counters move first: once the page is handed
  * over, the pool may be freed.
  */
 static void page_pool_zc_recycle(struct page_pool *pool, struct page *page)
@@ -122,6 +215,7 @@ static void page_pool_zc_recycle(struct page_pool *pool, struct page *page)
 	struct page_pool_zc *zc = pool->zc;
 	netmem_ref netmem = page_to_netmem(page);
 
+	page_pool_zc_uncharge(zc, page);
 	page_pool_zc_update(page, PP_ZC_STATE_MASK, 0);
 	atomic_long_set(&page->pp_ref_count, 1);
 	set_page_count(page, 1);
@@ -150,18 +244,20 @@ static void page_pool_zc_deferred_work(struct work_struct *work)
 	}
 }
 
-/* The hand-back proper: the caller knows the page is parked and owns it. */
-static void __page_pool_zc_hand_back(struct page *page)
+/*
+ * The hand-back proper: the caller owns @page, a parked page of @pool, an
+ * opted-in pool (in flight: the pool stays).
+ */
+static void __page_pool_zc_hand_back(struct page_pool *pool, struct page *page)
 {
-	struct page_pool *pool = page->pp;	/* in flight: the pool stays */
 	struct page_pool_zc *zc = pool->zc;
+	const char *why = page_pool_zc_unfit(pool, page);
 
-	page_pool_zc_uncharge(zc, page);
-	/* The ring's producer lock and the DMA index xarray are BH locks,
-	 * which sleep on PREEMPT_RT.
-	 */
-	if (unlikely(in_hardirq() || irqs_disabled() ||
-		     (IS_ENABLED(CONFIG_PREEMPT_RT) && !preemptible()))) {
+	if (unlikely(why)) {
+		page_pool_zc_leak(zc, page, why);
+		return;
+	}
+	if (unlikely(page_pool_zc_must_defer())) {
 		/* Once on the list the page may be recycled and its pool
 		 * freed at once; zc outlives the pool by a grace period.
 		 */
@@ -180,25 +276,55 @@ static void __page_pool_zc_hand_back(struct page *page)
  *	PP_ZC_PARKED set (page_pool_zc_parked())
  *
  * Called instead of freeing the folio by the zero paths of the put_page()
- * family (__folio_put(), folios_put_refs()). Their inline test reads one
- * bit, which the first word of any other page's lru may also have set;
- * the whole signature is checked here. A parked page is the caller's
+ * family (__folio_put(), folios_put_refs()), whose inline test matched
+ * the pool signature and the parked bit. A parked page is the caller's
  * alone: nobody else can hold or take a reference. It is uncharged and
- * recycled into its pool; in hardirq or with interrupts off, the recycle
- * is deferred to a work item.
+ * recycled into its pool; in hardirq or with interrupts off, both are
+ * deferred to a work item. A page that is no longer what its pool parked
+ * (page_pool_zc_unfit()) is reported and kept out of use.
  *
  * Context: any context but NMI.
- * Return: true if @folio was a parked page-pool page and is the pool's
- * again; false if it is not one, and the caller frees it as usual.
+ * Return: true if @folio is its pool's again (or kept out of use); false
+ * if its pool never opted in, which no parked page can come from: the
+ * caller frees it as usual, and the page allocator's checks see it.
  */
 bool page_pool_zc_hand_back(struct folio *folio)
 {
 	struct page *page = &folio->page;
+	struct page_pool *pool = READ_ONCE(page->pp);
 
-	if (!page_pool_page_is_pp(page))
+	if (unlikely(!pool->zc)) {
+		page_pool_zc_report(page, "parked page of a pool that did not opt in");
 		return false;
-	__page_pool_zc_hand_back(page);
+	}
+	__page_pool_zc_hand_back(pool, page);
 	return true;
+}
+
+/**
+ * page_pool_zc_free_stray() - take a zero-copy pool page off the free path
+ * @page: a page that free_pages_prepare() got with page_pool_zc_stray()
+ *	true: its refcount reached zero past the put_page() zero paths
+ *	(__free_pages(), page_frag_free(), put_pages_list(), ...)
+ *
+ * A parked page is reported and handed back as page_pool_zc_hand_back()
+ * would have, so that its charge, zerocopy_rx and its pool's count of
+ * pages in flight balance. A page mapped but not parked had a reference
+ * of its pool's, which someone else dropped: it is reported and given that
+ * reference back, so that the pool's own release uncharges and recycles it.
+ *
+ * Context: any context but NMI.
+ * Return: true if the caller must not free @page.
+ */
+bool page_pool_zc_free_stray(struct page *page)
+{
+	if (!(READ_ONCE(page->pp_magic) & PP_ZC_PARKED)) {
+		page_pool_zc_report(page, "mapped page freed under its pool");
+		set_page_count(page, 1);
+		return true;
+	}
+	page_pool_zc_report(page, "parked page freed past the hand-back");
+	return page_pool_zc_hand_back(page_folio(page));
 }
 
 /**
@@ -229,11 +355,12 @@ bool page_pool_zc_release(struct page_pool *pool, netmem_ref netmem)
 		page_pool_zc_update(page, PP_ZC_STATE_MASK, 0);
 		return false;
 	}
+	page_pool_zc_park_record(page);
 	page_pool_zc_update(page, 0, PP_ZC_PARKED);
 	this_cpu_inc(pool->zc->stats->parked);
 	/* Fully ordered: whoever sees zero sees PARKED. */
 	if (page_ref_dec_and_test(page))
-		__page_pool_zc_hand_back(page);
+		__page_pool_zc_hand_back(pool, page);
 	return true;
 }
 

@@ -24,4 +24,9 @@ struct page_pool_zc {
 int page_pool_zc_charge_pages(struct page **pages, unsigned int nr,
 			      unsigned long headroom);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+void __page_pool_zc_report(const struct page *page, const char *what,
+			   bool *said);
+#endif
+
 #endif /* __PAGE_POOL_ZC_H */

@@ -157,6 +157,7 @@ static void pp_zc_memcg_race_skb_free_vs_unmap(struct kunit *test)
 	/* Per-CPU stock aside, the charge is back. */
 	KUNIT_EXPECT_LE(test, page_counter_read(&pp_zc_memcg->memory),
 			usage + 2 * MEMCG_CHARGE_BATCH);
+	pp_zc_race_expect_both_orders(test, &r, z.parked);
 	page_pool_destroy(r.pool);
 }
 

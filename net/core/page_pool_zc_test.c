@@ -20,7 +20,9 @@
 #include <linux/ethtool.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/pagevec.h>
+#include <linux/pipe_fs_i.h>
 #include <net/netdev_rx_queue.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/zc_memcg.h>
@@ -401,29 +403,37 @@ static void pp_zc_other_pages_pass_through(struct kunit *test)
 	page_pool_destroy(plain);
 }
 
-/* The zero paths test one bit of pp_magic, the first word of any other
- * page's lru: a page that is not parked but has that bit set is left to
- * the page allocator. A hand-back would take lru.prev for its pool.
+/* The zero paths and the free path compare the masked first word with the
+ * pool signature and a state bit: an LRU folio's lru.next (a pointer,
+ * bit 3 set when it points at a page's lru), the state bits without the
+ * signature, or a bare bit never pass, and the page is freed as usual.
  */
-static void pp_zc_parked_bit_alone_not_taken(struct kunit *test)
+static void pp_zc_lookalikes_not_taken(struct kunit *test)
 {
-	static const unsigned long lookalikes[] = {
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *neighbour = alloc_page(GFP_KERNEL);
+	unsigned long lookalikes[] = {
 		PP_ZC_PARKED,
 		POISON_POINTER_DELTA | PP_ZC_STATE_MASK,	/* no PP_SIGNATURE */
+		0,	/* &neighbour->lru, below */
 	};
-	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
 	unsigned int i;
 
+	KUNIT_ASSERT_NOT_NULL(test, neighbour);
+	lookalikes[2] = (unsigned long)&neighbour->lru;
+	KUNIT_ASSERT_TRUE(test, lookalikes[2] & PP_ZC_PARKED);
 	KUNIT_ASSERT_TRUE(test, static_key_enabled(&page_pool_zc_key));
 	for (i = 0; i < ARRAY_SIZE(lookalikes); i++) {
 		struct page *page = alloc_page(GFP_KERNEL);
 
 		KUNIT_ASSERT_NOT_NULL(test, page);
 		page->pp_magic = lookalikes[i];
-		KUNIT_EXPECT_TRUE(test, page_pool_zc_parked(page_folio(page)));
-		KUNIT_EXPECT_FALSE(test, page_pool_zc_hand_back(page_folio(page)));
-		put_page(page);		/* __folio_put(): freed as usual */
+		KUNIT_EXPECT_FALSE(test, page_pool_zc_parked(page_folio(page)));
+		KUNIT_EXPECT_FALSE(test, page_pool_zc_stray(page));
+		page->pp_magic = 0;
+		put_page(page);
 	}
+	__free_page(neighbour);
 	pp_zc_expect_counts(test, pool, 0, 0, 0, 0, 0, 0);
 	page_pool_destroy(pool);
 }
@@ -588,6 +598,197 @@ static void pp_zc_frag_drained_at_destroy_parks(struct kunit *test)
 	pp_zc_skb_free(pool, held);
 }
 
+/* The faults the hand-back contains are reported through one function,
+ * which these cases stub to count them.
+ */
+struct pp_zc_reports {
+	int n;
+	const char *last;
+};
+
+static void pp_zc_report_stub(const struct page *page, const char *what,
+			      bool *said)
+{
+	struct pp_zc_reports *r = kunit_get_current_test()->priv;
+
+	r->n++;
+	r->last = what;
+}
+
+static struct pp_zc_reports *pp_zc_count_reports(struct kunit *test)
+{
+	struct pp_zc_reports *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	test->priv = r;
+	kunit_activate_static_stub(test, __page_pool_zc_report,
+				   pp_zc_report_stub);
+	return r;
+}
+
+/* A mapped page, gifted to a pipe and unmapped, then parked: the pipe
+ * holds the only reference, and still may not steal it (FUSE's
+ * SPLICE_F_MOVE would make it page cache). An ordinary page may be.
+ */
+static void pp_zc_pipe_refuses_steal(struct kunit *test)
+{
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	struct page *other = alloc_page(GFP_KERNEL);
+	struct pipe_buffer buf = {};
+
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	pp_zc_map(test, page);
+	get_page(page);			/* vmsplice(SPLICE_F_GIFT) */
+	pp_zc_zap(page);
+	pp_zc_skb_free(pool, page);
+	KUNIT_ASSERT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	KUNIT_ASSERT_EQ(test, page_ref_count(page), 1);
+
+	buf.page = page;
+	KUNIT_EXPECT_FALSE(test, generic_pipe_buf_try_steal(NULL, &buf));
+	KUNIT_EXPECT_FALSE(test, PageLocked(page));
+	buf.page = other;
+	KUNIT_EXPECT_TRUE(test, generic_pipe_buf_try_steal(NULL, &buf));
+	unlock_page(other);
+	__free_page(other);
+
+	put_page(page);			/* the pipe is released */
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
+	page_pool_destroy(pool);
+}
+
+/* What a page must still be to go into a ring once parked. */
+enum pp_zc_fault { PP_ZC_DMA_ADDR, PP_ZC_LRU, PP_ZC_MAPPING };
+
+static void pp_zc_unfit_page_kept_once(struct kunit *test, enum pp_zc_fault f)
+{
+	struct pp_zc_reports *r = pp_zc_count_reports(test);
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+	u64 ring = pp_zc_stats(pool).recycle_stats.ring;
+	unsigned long dma = page->dma_addr;
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	switch (f) {
+	case PP_ZC_DMA_ADDR:		/* a page-cache index written over it */
+		page->dma_addr = dma + 7;
+		break;
+	case PP_ZC_LRU:
+		set_bit(PG_lru, &page->flags);
+		break;
+	case PP_ZC_MAPPING:
+		page->mapping = (void *)page;
+		break;
+	}
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, r->n, 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.ring, ring);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED | PP_ZC_PARKED);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 0);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 0, 0);
+
+	/* Repaired, the same page is taken back. */
+	page->dma_addr = dma;
+	clear_bit(PG_lru, &page->flags);
+	page->mapping = NULL;
+	KUNIT_EXPECT_TRUE(test, page_pool_zc_hand_back(page_folio(page)));
+	KUNIT_EXPECT_EQ(test, r->n, 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_stats(pool).recycle_stats.ring, ring + 1);
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_unfit_page_kept(struct kunit *test)
+{
+	pp_zc_unfit_page_kept_once(test, PP_ZC_DMA_ADDR);
+	pp_zc_unfit_page_kept_once(test, PP_ZC_LRU);
+	pp_zc_unfit_page_kept_once(test, PP_ZC_MAPPING);
+}
+
+/* Frees that skip the zero paths of the put_page() family reach
+ * free_pages_prepare(), which hands a parked page back all the same.
+ */
+enum pp_zc_free_path { PP_ZC_FREE_PAGES, PP_ZC_FREE_PAGE_ADDR, PP_ZC_FRAG_FREE };
+
+static void pp_zc_stray_free_handed_back_once(struct kunit *test,
+					      enum pp_zc_free_path how)
+{
+	struct pp_zc_reports *r = pp_zc_count_reports(test);
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	pp_zc_skb_free(pool, page);
+	switch (how) {
+	case PP_ZC_FREE_PAGES:
+		__free_pages(page, 0);
+		break;
+	case PP_ZC_FREE_PAGE_ADDR:
+		free_page((unsigned long)page_address(page));
+		break;
+	case PP_ZC_FRAG_FREE:
+		page_frag_free(page_address(page));
+		break;
+	}
+	KUNIT_EXPECT_EQ(test, r->n, 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_TRUE(test, page_pool_page_is_pp(page));
+	pp_zc_expect_counts(test, pool, 0, 1, 1, 0, 1, 0);
+	pp_zc_expect_idle(test, pool);
+	page_pool_destroy(pool);
+}
+
+static void pp_zc_stray_free_handed_back(struct kunit *test)
+{
+	pp_zc_stray_free_handed_back_once(test, PP_ZC_FREE_PAGES);
+	pp_zc_stray_free_handed_back_once(test, PP_ZC_FREE_PAGE_ADDR);
+	pp_zc_stray_free_handed_back_once(test, PP_ZC_FRAG_FREE);
+}
+
+/* A mapped page whose pool reference someone else dropped: kept, with the
+ * pool's reference given back, and recycled by the pool's own release.
+ */
+static void pp_zc_stray_free_of_mapped_page(struct kunit *test)
+{
+	struct pp_zc_reports *r = pp_zc_count_reports(test);
+	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
+	struct page *page = pp_zc_alloc(test, pool);
+
+	pp_zc_map(test, page);
+	put_page(page);			/* unmapped */
+	__free_pages(page, 0);		/* the pool's reference, wrongly */
+	KUNIT_EXPECT_EQ(test, r->n, 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), PP_ZC_MAPPED);
+	pp_zc_skb_free(pool, page);
+	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	page_pool_destroy(pool);
+}
+
+/* No parked page comes from a pool that did not opt in; a page that says
+ * it does is refused without touching a zc state the pool has not got.
+ */
+static void pp_zc_hand_back_refuses_plain_pool(struct kunit *test)
+{
+	struct pp_zc_reports *r = pp_zc_count_reports(test);
+	struct page_pool *plain = pp_zc_pool(test, 0);
+	struct page *page = pp_zc_alloc(test, plain);
+
+	page->pp_magic |= PP_ZC_STATE_MASK;
+	set_page_count(page, 0);
+	KUNIT_EXPECT_FALSE(test, page_pool_zc_hand_back(page_folio(page)));
+	KUNIT_EXPECT_EQ(test, r->n, 1);
+	page->pp_magic &= ~PP_ZC_STATE_MASK;
+	set_page_count(page, 1);
+	page_pool_put_full_page(plain, page, false);
+	page_pool_destroy(plain);
+}
+
 /* Both CPUs: skb free against unmap (with a transient reference) of the
  * same page, many times; each page comes back once, unmapped.
  */
@@ -602,8 +803,7 @@ static void pp_zc_race_skb_free_vs_unmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, z.nocharge, (u64)r.iters);
 	KUNIT_EXPECT_EQ(test, z.parked, z.recycled + z.released);
 	KUNIT_EXPECT_EQ(test, z.released, 0ULL);
-	kunit_info(test, "%u races: %llu parked, %llu recycled from the mm side\n",
-		   r.iters, z.parked, z.recycled);
+	pp_zc_race_expect_both_orders(test, &r, z.parked);
 	page_pool_destroy(r.pool);
 }
 
@@ -618,6 +818,7 @@ static void pp_zc_race_irqs_off(struct kunit *test)
 	z = pp_zc_stats(r.pool).zc_stats;
 	KUNIT_EXPECT_EQ(test, z.parked, z.recycled + z.released);
 	KUNIT_EXPECT_TRUE(test, llist_empty(&r.pool->zc->deferred));
+	pp_zc_race_expect_both_orders(test, &r, z.parked);
 	page_pool_destroy(r.pool);
 }
 
@@ -727,7 +928,12 @@ static struct kunit_case page_pool_zc_cases[] = {
 	KUNIT_CASE(pp_zc_charge_failure_keeps_mapped_prefix),
 	KUNIT_CASE(pp_zc_insert_failure_unmarks),
 	KUNIT_CASE(pp_zc_other_pages_pass_through),
-	KUNIT_CASE(pp_zc_parked_bit_alone_not_taken),
+	KUNIT_CASE(pp_zc_lookalikes_not_taken),
+	KUNIT_CASE(pp_zc_pipe_refuses_steal),
+	KUNIT_CASE(pp_zc_unfit_page_kept),
+	KUNIT_CASE(pp_zc_stray_free_handed_back),
+	KUNIT_CASE(pp_zc_stray_free_of_mapped_page),
+	KUNIT_CASE(pp_zc_hand_back_refuses_plain_pool),
 	KUNIT_CASE(pp_zc_dma_index_keeps_state),
 	KUNIT_CASE(pp_zc_ethtool_strings),
 	KUNIT_CASE(pp_zc_many_pages_invariants),
@@ -749,3 +955,4 @@ kunit_test_suite(page_pool_zc_suite);
 
 MODULE_DESCRIPTION("KUnit tests for page-pool zero-copy memcg accounting");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -196,6 +196,26 @@ static inline int pp_zc_race_mm_side(void *arg)
 	return 0;
 }
 
+/*
+ * The race cases must produce both orders, or they tested one path many
+ * times: each, the skb side parking (the mm side still held the page) and
+ * the mm side letting go first, in at least PP_ZC_RACE_FLOOR_PCT percent
+ * of the iterations. @parked: the pool's zc parked counter after the run.
+ */
+#define PP_ZC_RACE_FLOOR_PCT	1
+
+static inline void pp_zc_race_expect_both_orders(struct kunit *test,
+						 const struct pp_zc_race *r,
+						 u64 parked)
+{
+	u64 floor = DIV_ROUND_UP(r->iters * PP_ZC_RACE_FLOOR_PCT, 100);
+
+	kunit_info(test, "%u races: skb side parked %llu, mm side first %llu (floor %llu each)\n",
+		   r->iters, parked, r->iters - parked, floor);
+	KUNIT_EXPECT_GE(test, parked, floor);
+	KUNIT_EXPECT_GE(test, r->iters - parked, floor);
+}
+
 /* Run the race; returns the number of bad iterations. */
 static inline int pp_zc_race_run(struct kunit *test, struct pp_zc_race *r)
 {
