@@ -25,6 +25,8 @@ SPLATS = {
     "panic.log": "oops",
     "ubsan.log": "ubsan",
     "kcsan-kit.log": "kcsan",
+    "kcsan-driver-kit.log": "kcsan",
+    "pp-zc-report.log": "bad-page",
     "pool-stall.log": "pool-stall",
     "netdev-refs.log": "netdev-refs",
     "ref-tracker-leak.log": "ref-tracker",
