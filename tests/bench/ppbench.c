@@ -9,7 +9,7 @@
  * instructions it ran. Each case runs @loops operations @runs times; the
  * minimum is reported, so that a run a timer tick landed in does not count.
  * Everything runs at module load, in the loading task: charges go to its
- * memory cgroup.
+ * memory cgroup, and the anonymous regions are mapped into its mm.
  *
  * One line per case on the console:
  *   ppbench: PHASE CASE ops=N insns=M
@@ -20,11 +20,15 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bottom_half.h>
+#include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/memcontrol.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/module.h>
+#include <linux/shmem_fs.h>
 #include <net/page_pool/helpers.h>
 #include <asm/tsc.h>
 #ifdef CONFIG_PAGE_POOL_ZC_MEMCG
@@ -42,10 +46,18 @@ MODULE_PARM_DESC(runs, "runs per case; the minimum is reported (default 7)");
 /* The TCP zero-copy batch: at most 32 pages per charge. */
 #define PPB_BATCH	32
 
+/* Pages per anonymous region or tmpfs file in the ordinary-page cases:
+ * two full folio batches (PAGEVEC_SIZE, 31) and a short one, as munmap()
+ * and truncate hand them to folios_put_refs(). A run covers @loops pages,
+ * rounded up to whole regions.
+ */
+#define PPB_REGION	64
+
 struct ppb {
 	struct page_pool *pool;	/* the pool under test */
 	struct page *page;
 	struct page *pages[PPB_BATCH];
+	struct page *region[PPB_REGION];
 	unsigned int batch;
 	bool failed;		/* the case did not do what it measures */
 };
@@ -191,6 +203,135 @@ static u64 ppb_pp_slow(struct ppb *b)
 	return ppb_clock() - t;
 }
 
+static unsigned int ppb_regions(void)
+{
+	return DIV_ROUND_UP(loops, PPB_REGION);
+}
+
+/* A private anonymous region of PPB_REGION pages, populated: each page is
+ * an order-0 anonymous folio on an LRU, charged to the loading task's memcg.
+ */
+static unsigned long ppb_anon_map(void)
+{
+	return vm_mmap(NULL, 0, PPB_REGION * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, 0);
+}
+
+/* munmap() of a populated anonymous region, all of it timed: zap, TLB
+ * flush, the final puts in batches (folios_put_refs() under the lruvec
+ * lock, memcg uncharge, free), page tables and VMA.
+ */
+static u64 ppb_munmap(struct ppb *b)
+{
+	unsigned int i;
+	u64 t = 0;
+
+	for (i = 0; i < ppb_regions(); i++) {
+		unsigned long addr = ppb_anon_map();
+		u64 t0;
+		int err;
+
+		if (IS_ERR_VALUE(addr)) {
+			b->failed = true;
+			break;
+		}
+		t0 = ppb_clock();
+		err = vm_munmap(addr, PPB_REGION * PAGE_SIZE);
+		t += ppb_clock() - t0;
+		if (unlikely(err)) {
+			b->failed = true;
+			break;
+		}
+	}
+	return t;
+}
+
+/* Only the final puts of munmap(), timed alone: the region's pages are
+ * taken with get_user_pages_fast() and the region unmapped, outside the
+ * clock, so that our reference is the last one on each anonymous folio,
+ * which is on its LRU; then release_pages() (folio batches of 31 to
+ * folios_put_refs()) frees them.
+ */
+static u64 ppb_release_pages(struct ppb *b)
+{
+	unsigned int i, j;
+	u64 t = 0;
+
+	for (i = 0; i < ppb_regions(); i++) {
+		unsigned long addr = ppb_anon_map();
+		bool ok;
+		int n;
+		u64 t0;
+
+		if (IS_ERR_VALUE(addr)) {
+			b->failed = true;
+			break;
+		}
+		n = get_user_pages_fast(addr, PPB_REGION, FOLL_WRITE,
+					b->region);
+		ok = !vm_munmap(addr, PPB_REGION * PAGE_SIZE) &&
+		     n == PPB_REGION;
+		for (j = 0; ok && j < PPB_REGION; j++) {
+			struct folio *folio = page_folio(b->region[j]);
+
+			ok = folio_test_anon(folio) && folio_test_lru(folio) &&
+			     !folio_test_large(folio) &&
+			     folio_ref_count(folio) == 1;
+		}
+		t0 = ppb_clock();
+		if (n > 0)
+			release_pages(b->region, n);
+		t += ppb_clock() - t0;
+		if (unlikely(!ok)) {
+			b->failed = true;
+			break;
+		}
+	}
+	return t;
+}
+
+/* Truncate of a tmpfs file (a memfd's kind of file: shmem_file_setup(),
+ * VM_NORESERVE) to zero, as ftruncate() does it, less the syscall: the
+ * file's PPB_REGION page-cache folios, written before the clock starts,
+ * are removed from the page cache and freed in folio batches. Timed per
+ * page.
+ */
+static u64 ppb_truncate(struct ppb *b)
+{
+	struct file *file;
+	unsigned int i, j;
+	u64 t = 0;
+
+	file = shmem_file_setup("ppbench", 0, VM_NORESERVE);
+	if (IS_ERR(file)) {
+		b->failed = true;
+		return 0;
+	}
+	for (i = 0; i < ppb_regions(); i++) {
+		loff_t pos = 0;
+		long err;
+		u64 t0;
+
+		for (j = 0; j < PPB_REGION; j++)
+			if (kernel_write(file, page_address(b->page), PAGE_SIZE,
+					 &pos) != PAGE_SIZE)
+				break;
+		if (unlikely(file->f_mapping->nrpages != PPB_REGION)) {
+			b->failed = true;
+			break;
+		}
+		t0 = ppb_clock();
+		err = vfs_truncate(&file->f_path, 0);
+		t += ppb_clock() - t0;
+		if (unlikely(err || file->f_mapping->nrpages)) {
+			b->failed = true;
+			break;
+		}
+	}
+	fput(file);
+	return t;
+}
+
 #ifdef CONFIG_PAGE_POOL_ZC_MEMCG
 /*
  * The kit's cycle of one page, as tcp_zerocopy_receive(), the skb free and
@@ -314,8 +455,9 @@ out:
 }
 #endif /* CONFIG_PAGE_POOL_ZC_MEMCG */
 
+/* Run case @fn @runs times; @ops: the operations one run performs. */
 static int ppb_run(const char *phase, const char *name, ppb_fn fn,
-		   struct ppb *b, unsigned int ops_per_loop)
+		   struct ppb *b, unsigned int ops)
 {
 	u64 best = U64_MAX;
 	unsigned int r;
@@ -329,8 +471,7 @@ static int ppb_run(const char *phase, const char *name, ppb_fn fn,
 		pr_err("%s %s: the case failed\n", phase, name);
 		return -EIO;
 	}
-	pr_info("%s %s ops=%u insns=%llu\n", phase, name,
-		loops * ops_per_loop, best);
+	pr_info("%s %s ops=%u insns=%llu\n", phase, name, ops, best);
 	return 0;
 }
 
@@ -355,13 +496,20 @@ static int ppb_common(const char *phase, struct ppb *b)
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 	b->pool = pool;
-	ret = ppb_run(phase, "loop", ppb_loop, b, 1) ?:
-	      ppb_run(phase, "get_put", ppb_get_put, b, 1) ?:
-	      ppb_run(phase, "alloc_free", ppb_alloc_free, b, 1) ?:
-	      ppb_run(phase, "alloc_free_account", ppb_alloc_free_account, b, 1) ?:
-	      ppb_run(phase, "pp_direct", ppb_pp_direct, b, 1) ?:
-	      ppb_run(phase, "pp_ring", ppb_pp_ring, b, 1) ?:
-	      ppb_run(phase, "pp_slow", ppb_pp_slow, b, 1);
+	ret = ppb_run(phase, "loop", ppb_loop, b, loops) ?:
+	      ppb_run(phase, "get_put", ppb_get_put, b, loops) ?:
+	      ppb_run(phase, "alloc_free", ppb_alloc_free, b, loops) ?:
+	      ppb_run(phase, "alloc_free_account", ppb_alloc_free_account, b,
+		      loops) ?:
+	      ppb_run(phase, "pp_direct", ppb_pp_direct, b, loops) ?:
+	      ppb_run(phase, "pp_ring", ppb_pp_ring, b, loops) ?:
+	      ppb_run(phase, "pp_slow", ppb_pp_slow, b, loops) ?:
+	      ppb_run(phase, "munmap_anon", ppb_munmap, b,
+		      ppb_regions() * PPB_REGION) ?:
+	      ppb_run(phase, "release_anon", ppb_release_pages, b,
+		      ppb_regions() * PPB_REGION) ?:
+	      ppb_run(phase, "truncate_shmem", ppb_truncate, b,
+		      ppb_regions() * PPB_REGION);
 	page_pool_destroy(pool);
 	b->pool = NULL;
 	return ret;
@@ -387,13 +535,13 @@ static int ppb_kit_on(struct ppb *b)
 		goto out;
 
 	b->pool = zpool;
-	ret = ppb_run("on", "zc_pp_direct", ppb_pp_direct, b, 1) ?:
-	      ppb_run("on", "zc_pp_ring", ppb_pp_ring, b, 1) ?:
-	      ppb_run("on", "zc_pp_slow", ppb_pp_slow, b, 1) ?:
-	      ppb_run("on", "zc_cycle", ppb_zc_cycle, b, 1);
+	ret = ppb_run("on", "zc_pp_direct", ppb_pp_direct, b, loops) ?:
+	      ppb_run("on", "zc_pp_ring", ppb_pp_ring, b, loops) ?:
+	      ppb_run("on", "zc_pp_slow", ppb_pp_slow, b, loops) ?:
+	      ppb_run("on", "zc_cycle", ppb_zc_cycle, b, loops);
 	b->batch = PPB_BATCH;
 	ret = ret ?: ppb_run("on", "zc_cycle_32", ppb_zc_cycle_batch, b,
-			     PPB_BATCH);
+			     loops * PPB_BATCH);
 	if (ret)
 		goto out;
 
@@ -408,9 +556,10 @@ static int ppb_kit_on(struct ppb *b)
 	if (ret)
 		goto out;
 	b->batch = 1;
-	ret = ppb_run("on", "zc_charge_1", ppb_charge, b, 1);
+	ret = ppb_run("on", "zc_charge_1", ppb_charge, b, loops);
 	b->batch = PPB_BATCH;
-	ret = ret ?: ppb_run("on", "zc_charge_32", ppb_charge, b, PPB_BATCH);
+	ret = ret ?: ppb_run("on", "zc_charge_32", ppb_charge, b,
+			     loops * PPB_BATCH);
 out:
 	for (i = 0; i < n; i++)
 		page_pool_put_full_page(zpool, b->pages[i], false);
