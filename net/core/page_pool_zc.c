@@ -44,7 +44,6 @@
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/zc_memcg.h>
 
-#include "netmem_priv.h"
 #include "page_pool_priv.h"
 #include "page_pool_zc.h"
 
@@ -164,13 +163,8 @@ static void page_pool_zc_park_record(struct page *page)
  * take back, or NULL: it must be what the pool parked, not a page that
  * something else made its own meanwhile.
  */
-static const char *page_pool_zc_unfit(struct page_pool *pool,
-				      struct page *page)
+static const char *page_pool_zc_unfit(struct page *page)
 {
-	netmem_ref netmem = page_to_netmem(page);
-
-	if (!(READ_ONCE(page->pp_magic) & PP_ZC_MAPPED))
-		return "parked page not mapped";
 	if (page->mapping || folio_mapped(page_folio(page)) ||
 	    (page->flags & PAGE_FLAGS_CHECK_AT_FREE))
 		return "parked page owned by the mm";
@@ -178,10 +172,6 @@ static const char *page_pool_zc_unfit(struct page_pool *pool,
 		return "parked page charged as user memory";
 	if (page->dma_addr != (unsigned long)atomic_long_read(&page->pp_ref_count))
 		return "parked page's DMA address changed";
-	if (pool->dma_map &&
-	    xa_load(&pool->dma_mapped, netmem_get_dma_index(netmem)) !=
-	    (void *)netmem)
-		return "parked page not in its pool's DMA records";
 	return NULL;
 }
 
@@ -206,7 +196,8 @@ static void page_pool_zc_leak(struct page_pool_zc *zc, struct page *page,
 /*
  * Give a parked page at refcount zero back to its pool as a plain pool page:
  * uncharged, into the ring, or to the page allocator when the pool is going
- * away, the ring is full or the page came from the reserves. Not where
+ * away, the ring is full, the page came from the reserves or memory
+ * failure poisoned it (the page allocator keeps it out of use). Not where
  * page_pool_zc_must_defer(). Counters move first: once the page is handed
  * over, the pool may be freed.
  */
@@ -219,7 +210,8 @@ static void page_pool_zc_recycle(struct page_pool *pool, struct page *page)
 	page_pool_zc_update(page, PP_ZC_STATE_MASK, 0);
 	atomic_long_set(&page->pp_ref_count, 1);
 	set_page_count(page, 1);
-	if (!READ_ONCE(pool->destroy_cnt) && !page_is_pfmemalloc(page)) {
+	if (!READ_ONCE(pool->destroy_cnt) && !page_is_pfmemalloc(page) &&
+	    !PageHWPoison(page)) {
 		this_cpu_inc(zc->stats->recycled);
 		if (page_pool_zc_ring_put(pool, netmem))
 			return;
@@ -251,7 +243,7 @@ static void page_pool_zc_deferred_work(struct work_struct *work)
 static void __page_pool_zc_hand_back(struct page_pool *pool, struct page *page)
 {
 	struct page_pool_zc *zc = pool->zc;
-	const char *why = page_pool_zc_unfit(pool, page);
+	const char *why = page_pool_zc_unfit(page);
 
 	if (unlikely(why)) {
 		page_pool_zc_leak(zc, page, why);
@@ -270,22 +262,40 @@ static void __page_pool_zc_hand_back(struct page_pool *pool, struct page *page)
 	page_pool_zc_recycle(pool, page);
 }
 
+/*
+ * A mapped page that is not parked still had a reference of its pool's,
+ * which someone else dropped: its charge goes now where the context allows
+ * (the mm would drop the charge, not zerocopy_rx), and the pool gets its
+ * reference back, so that its own release recycles the page.
+ */
+static void page_pool_zc_unparked_at_zero(struct page *page)
+{
+	struct page_pool *pool = READ_ONCE(page->pp);
+
+	page_pool_zc_report(page, "mapped page freed under its pool");
+	if (pool->zc && !page_pool_zc_must_defer())
+		page_pool_zc_uncharge(pool->zc, page);
+	set_page_count(page, 1);
+}
+
 /**
- * page_pool_zc_hand_back() - take back a parked page whose last reference went
- * @folio: a folio whose refcount reached zero and whose pp_magic has
- *	PP_ZC_PARKED set (page_pool_zc_parked())
+ * page_pool_zc_hand_back() - take back a zero-copy pool page at refcount zero
+ * @folio: a folio whose refcount reached zero and whose pp_magic has the
+ *	pool signature and PP_ZC_MAPPED set (page_pool_zc_owned())
  *
  * Called instead of freeing the folio by the zero paths of the put_page()
- * family (__folio_put(), folios_put_refs()), whose inline test matched
- * the pool signature and the parked bit. A parked page is the caller's
- * alone: nobody else can hold or take a reference. It is uncharged and
- * recycled into its pool; in hardirq or with interrupts off, both are
- * deferred to a work item. A page that is no longer what its pool parked
- * (page_pool_zc_unfit()) is reported and kept out of use.
+ * family (__folio_put(), folios_put_refs()), before they uncharge it. A
+ * parked page is the caller's alone: nobody else can hold or take a
+ * reference. It is uncharged and recycled into its pool; in hardirq or
+ * with interrupts off, both are deferred to a work item. A parked page
+ * that is no longer what its pool parked (page_pool_zc_unfit()) is
+ * reported and kept out of use; a mapped page that is not parked
+ * (its pool's reference dropped by someone else) is reported and given
+ * that reference back.
  *
  * Context: any context but NMI.
  * Return: true if @folio is its pool's again (or kept out of use); false
- * if its pool never opted in, which no parked page can come from: the
+ * if its pool never opted in, which no mapped page can come from: the
  * caller frees it as usual, and the page allocator's checks see it.
  */
 bool page_pool_zc_hand_back(struct folio *folio)
@@ -294,8 +304,12 @@ bool page_pool_zc_hand_back(struct folio *folio)
 	struct page_pool *pool = READ_ONCE(page->pp);
 
 	if (unlikely(!pool->zc)) {
-		page_pool_zc_report(page, "parked page of a pool that did not opt in");
+		page_pool_zc_report(page, "mapped page of a pool that did not opt in");
 		return false;
+	}
+	if (unlikely(!(READ_ONCE(page->pp_magic) & PP_ZC_PARKED))) {
+		page_pool_zc_unparked_at_zero(page);
+		return true;
 	}
 	__page_pool_zc_hand_back(pool, page);
 	return true;
@@ -305,25 +319,18 @@ bool page_pool_zc_hand_back(struct folio *folio)
  * page_pool_zc_free_stray() - take a zero-copy pool page off the free path
  * @page: a page that free_pages_prepare() got with page_pool_zc_stray()
  *	true: its refcount reached zero past the put_page() zero paths
- *	(__free_pages(), page_frag_free(), put_pages_list(), ...)
+ *	(__free_pages(), free_pages(), page_frag_free())
  *
- * A parked page is reported and handed back as page_pool_zc_hand_back()
- * would have, so that its charge, zerocopy_rx and its pool's count of
- * pages in flight balance. A page mapped but not parked had a reference
- * of its pool's, which someone else dropped: it is reported and given that
- * reference back, so that the pool's own release uncharges and recycles it.
+ * Reported, then handled as page_pool_zc_hand_back() does, so that its
+ * charge, zerocopy_rx and its pool's count of pages in flight balance.
  *
  * Context: any context but NMI.
  * Return: true if the caller must not free @page.
  */
 bool page_pool_zc_free_stray(struct page *page)
 {
-	if (!(READ_ONCE(page->pp_magic) & PP_ZC_PARKED)) {
-		page_pool_zc_report(page, "mapped page freed under its pool");
-		set_page_count(page, 1);
-		return true;
-	}
-	page_pool_zc_report(page, "parked page freed past the hand-back");
+	if (READ_ONCE(page->pp_magic) & PP_ZC_PARKED)
+		page_pool_zc_report(page, "parked page freed past the hand-back");
 	return page_pool_zc_hand_back(page_folio(page));
 }
 

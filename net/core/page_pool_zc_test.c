@@ -428,7 +428,7 @@ static void pp_zc_lookalikes_not_taken(struct kunit *test)
 
 		KUNIT_ASSERT_NOT_NULL(test, page);
 		page->pp_magic = lookalikes[i];
-		KUNIT_EXPECT_FALSE(test, page_pool_zc_parked(page_folio(page)));
+		KUNIT_EXPECT_FALSE(test, page_pool_zc_owned(page_folio(page)));
 		KUNIT_EXPECT_FALSE(test, page_pool_zc_stray(page));
 		page->pp_magic = 0;
 		put_page(page);
