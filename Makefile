@@ -30,7 +30,7 @@ kernel-fast: tree
 kernel-kcsan: tree
 	@tools/build/kernel kcsan
 
-tools: build/tools/ppzc build/tools/ppnl
+tools: build/tools/ppzc build/tools/ppnl build/tools/ppsteal
 
 # The selftests' C tools, also built here for the host tests. The hold
 # modes need libibverbs and liburing (make deps installs them).
@@ -44,6 +44,11 @@ build/tools/ppzc: $(SELFTEST_DIR)/ppzc.c | deps
 build/tools/ppnl: $(SELFTEST_DIR)/ppnl.c
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
+# The FUSE server and zero-copy receiver of fuse_steal.sh.
+build/tools/ppsteal: $(SELFTEST_DIR)/ppsteal.c
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $< -lpthread
 
 # DPDK's mempool and external-buffer paths, for make bench (dpdk-dev).
 build/tools/ppdpdk: tools/bench/ppdpdk.c | deps
