@@ -15,7 +15,8 @@ _spec = importlib.util.spec_from_loader("bench_results", _loader)
 results = importlib.util.module_from_spec(_spec)
 _loader.exec_module(results)
 
-COMMON = ["loop", "get_put", "alloc_free", "alloc_free_account", "pp_direct", "pp_ring", "pp_slow"]
+COMMON = ["loop", "get_put", "alloc_free", "alloc_free_account", "munmap_anon", "release_anon",
+          "truncate_shmem", "pp_direct", "pp_ring", "pp_slow"]
 KIT_ON = ["zc_pp_direct", "zc_pp_ring", "zc_pp_slow", "zc_cycle", "zc_charge_1"]
 KIT_ON_32 = ["zc_cycle_32", "zc_charge_32"]
 DPDK = ["mempool_cache", "mempool_ring", "mbuf_extbuf"]
