@@ -111,11 +111,14 @@ ktap_print_msg "ppsteal (exit $rc): ${JSON:-no output}"
 check "a whole pool page mapped, the stream of $bytes bytes verified (exit $rc)" \
 	eval '[ $rc -eq 0 ] && num_cmp "${J[bytes]}" -eq $bytes && num_cmp "${J[bad]}" -eq 0 &&
 	      num_cmp "${J[mapped]}" -ge 4096'
-check "gifted, parked, unmapped: the pipe alone holds it, charged (zerocopy_rx ${J[pipe_zerocopy_rx]:-missing})" \
+zpipe=${J[pipe_zerocopy_rx]:-missing}
+check "gifted, parked, unmapped: the pipe alone holds it, charged (zerocopy_rx $zpipe)" \
 	num_cmp "${J[pipe_zerocopy_rx]}" -ge 4096
-check "the file reads back the page's stream bytes (bad: read ${J[read_bad]:-missing}, mmap ${J[file_bad]:-missing})" \
+bad_msg="read ${J[read_bad]:-missing}, mmap ${J[file_bad]:-missing}"
+check "the file reads back the page's stream bytes (bad: $bad_msg)" \
 	eval 'num_cmp "${J[read_bad]}" -eq 0 && num_cmp "${J[file_bad]}" -eq 0'
-check "the file's page-cache page is not the pool page (pfn ${J[file_pfn]:-missing}, pool page ${J[pool_pfn]:-missing})" \
+pfns="pfn ${J[file_pfn]:-missing}, pool page ${J[pool_pfn]:-missing}"
+check "the file's page-cache page is not the pool page ($pfns)" \
 	eval 'num_cmp "${J[file_pfn]}" -gt 0 && num_cmp "${J[pool_pfn]}" -gt 0 &&
 	      num_cmp "${J[file_pfn]}" -ne "${J[pool_pfn]}"'
 
@@ -126,10 +129,12 @@ for ((i = 0; i < 50; i++)); do
 	num_cmp "$ZRX" -eq 0 && break
 	sleep 0.1
 done
-check "truncated, pipe closed: zerocopy_rx ${ZRX:-missing} is 0 (${J[zerocopy_rx_after]:-missing} in ppsteal)" \
+zafter=${J[zerocopy_rx_after]:-missing}
+check "truncated, pipe closed: zerocopy_rx ${ZRX:-missing} is 0 ($zafter in ppsteal)" \
 	num_cmp "$ZRX" -eq 0
 base=${J[memcg_before]} after=${J[memcg_after]}
-ktap_print_msg "memory.current: ${base:-missing} before the stream, ${after:-missing} after truncate;" \
+ktap_print_msg "memory.current: ${base:-missing} before the stream," \
+	"${after:-missing} after truncate;" \
 	"less page cache: ${nf_before:-missing} before, ${NONFILE:-missing} after exit"
 check "memory.current within 1 MiB of baseline, after truncate and after exit (page cache aside)" \
 	eval 'num_cmp "$base" -ge 0 && num_cmp "$after" -le $((base + MIB)) &&
