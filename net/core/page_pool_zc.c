@@ -25,10 +25,12 @@
  * the strength of a refcount of one or an empty ->mapping (pipes refuse to
  * steal pool pages), and the hand-back checks that it is still the page
  * the pool parked before a ring gets it. A parked page freed by a path that
- * skips the zero paths is caught in free_pages_prepare() and handed back.
+ * skips the zero paths (__free_pages(), page_frag_free()) is caught there
+ * and handed back.
  */
 
 #include <linux/err.h>
+#include <linux/jump_label_ratelimit.h>
 #include <linux/llist.h>
 #include <linux/page-flags.h>
 #include <linux/memcontrol.h>
@@ -37,6 +39,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
+#include <linux/workqueue.h>
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <net/net_namespace.h>
@@ -56,10 +59,43 @@
 #define PP_ZC_BATCH_MAX		32
 
 /* On while a PP_FLAG_ZC_MEMCG pool exists or net.core.zerocopy_rx_strict is
- * set.
+ * set, and for a second after: pools come and go in bursts (a ring resize,
+ * a flag toggle, a device reset), and each off-on flip patches the kernel
+ * text on every CPU.
  */
 DEFINE_STATIC_KEY_FALSE(page_pool_zc_key);
 EXPORT_SYMBOL_GPL(page_pool_zc_key);
+
+static void page_pool_zc_key_off(struct work_struct *work)
+{
+	static_branch_dec(&page_pool_zc_key);
+}
+
+static DECLARE_DELAYED_WORK(page_pool_zc_key_off_work, page_pool_zc_key_off);
+
+static void page_pool_zc_key_get(void)
+{
+	static_branch_inc(&page_pool_zc_key);
+}
+
+/* The last holder's decrement waits PP_ZC_KEY_LINGER; a get in between
+ * takes the count back up without patching anything.
+ */
+#define PP_ZC_KEY_LINGER	HZ
+
+static void page_pool_zc_key_put(void)
+{
+	__static_key_slow_dec_deferred(&page_pool_zc_key.key,
+				       &page_pool_zc_key_off_work,
+				       PP_ZC_KEY_LINGER);
+}
+
+/* Let a lingering key go off now (tests that need it off). */
+VISIBLE_IF_KUNIT void page_pool_zc_key_settle(void)
+{
+	flush_delayed_work(&page_pool_zc_key_off_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(page_pool_zc_key_settle);
 
 static int page_pool_zc_strict;
 static DEFINE_MUTEX(page_pool_zc_strict_lock);
@@ -317,9 +353,10 @@ bool page_pool_zc_hand_back(struct folio *folio)
 
 /**
  * page_pool_zc_free_stray() - take a zero-copy pool page off the free path
- * @page: a page that free_pages_prepare() got with page_pool_zc_stray()
- *	true: its refcount reached zero past the put_page() zero paths
- *	(__free_pages(), free_pages(), page_frag_free())
+ * @page: a zero-copy-mapped pool page whose refcount reached zero past the
+ *	put_page() zero paths (__free_pages(), free_pages(),
+ *	page_frag_free(), __page_frag_cache_drain()):
+ *	page_pool_zc_take_stray()
  *
  * Reported, then handled as page_pool_zc_hand_back() does, so that its
  * charge, zerocopy_rx and its pool's count of pages in flight balance.
@@ -478,7 +515,7 @@ static void page_pool_zc_free_work(struct work_struct *work)
 	WARN_ON_ONCE(!llist_empty(&zc->deferred));
 	free_percpu(zc->stats);
 	kfree(zc);
-	static_branch_dec(&page_pool_zc_key);
+	page_pool_zc_key_put();
 }
 
 int page_pool_zc_init(struct page_pool *pool)
@@ -503,7 +540,7 @@ int page_pool_zc_init(struct page_pool *pool)
 	INIT_WORK(&zc->work, page_pool_zc_deferred_work);
 	INIT_RCU_WORK(&zc->free_work, page_pool_zc_free_work);
 	pool->zc = zc;
-	static_branch_inc(&page_pool_zc_key);
+	page_pool_zc_key_get();
 	return 0;
 }
 
@@ -556,9 +593,9 @@ static int page_pool_zc_strict_handler(const struct ctl_table *table,
 	ret = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
 	if (!ret && write && old != page_pool_zc_strict) {
 		if (page_pool_zc_strict)
-			static_branch_inc(&page_pool_zc_key);
+			page_pool_zc_key_get();
 		else
-			static_branch_dec(&page_pool_zc_key);
+			page_pool_zc_key_put();
 	}
 	mutex_unlock(&page_pool_zc_strict_lock);
 	return ret;

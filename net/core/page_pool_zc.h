@@ -27,6 +27,7 @@ int page_pool_zc_charge_pages(struct page **pages, unsigned int nr,
 #if IS_ENABLED(CONFIG_KUNIT)
 void __page_pool_zc_report(const struct page *page, const char *what,
 			   bool *said);
+void page_pool_zc_key_settle(void);
 #endif
 
 #endif /* __PAGE_POOL_ZC_H */

@@ -414,10 +414,11 @@ static void pp_zc_other_pages_pass_through(struct kunit *test)
 	page_pool_destroy(plain);
 }
 
-/* The zero paths and the free path compare the masked first word with the
- * pool signature and a state bit: an LRU folio's lru.next (a pointer,
- * bit 3 set when it points at a page's lru), the state bits without the
- * signature, or a bare bit never pass, and the page is freed as usual.
+/* The zero paths and the stray frees compare the masked first word with
+ * the pool signature and the mapped bit: an LRU folio's lru.next (a
+ * pointer, bit 3 set when it points at a page's lru), the state bits
+ * without the signature, a bare bit or an unmapped pool page never pass,
+ * and the page is freed as usual.
  */
 static void pp_zc_lookalikes_not_taken(struct kunit *test)
 {
@@ -425,14 +426,22 @@ static void pp_zc_lookalikes_not_taken(struct kunit *test)
 	struct page *neighbour = alloc_page(GFP_KERNEL);
 	unsigned long lookalikes[] = {
 		PP_ZC_PARKED,
+		PP_ZC_MAPPED,
 		POISON_POINTER_DELTA | PP_ZC_STATE_MASK,	/* no PP_SIGNATURE */
+		PP_SIGNATURE | PP_ZC_PARKED,			/* not mapped */
+		PP_SIGNATURE,					/* a plain pool page */
 		0,	/* &neighbour->lru, below */
 	};
+	unsigned long lru_next;
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, neighbour);
-	lookalikes[2] = (unsigned long)&neighbour->lru;
-	KUNIT_ASSERT_TRUE(test, lookalikes[2] & PP_ZC_PARKED);
+	lru_next = (unsigned long)&neighbour->lru;
+	lookalikes[ARRAY_SIZE(lookalikes) - 1] = lru_next;
+	/* It sets the parked bit; on 64-bit never the mapped one. */
+	KUNIT_ASSERT_TRUE(test, lru_next & PP_ZC_PARKED);
+	if (IS_ENABLED(CONFIG_64BIT))
+		KUNIT_EXPECT_FALSE(test, lru_next & PP_ZC_MAPPED);
 	KUNIT_ASSERT_TRUE(test, static_key_enabled(&page_pool_zc_key));
 	for (i = 0; i < ARRAY_SIZE(lookalikes); i++) {
 		struct page *page = alloc_page(GFP_KERNEL);
@@ -440,7 +449,7 @@ static void pp_zc_lookalikes_not_taken(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, page);
 		page->pp_magic = lookalikes[i];
 		KUNIT_EXPECT_FALSE(test, page_pool_zc_owned(page_folio(page)));
-		KUNIT_EXPECT_FALSE(test, page_pool_zc_stray(page));
+		KUNIT_EXPECT_FALSE(test, page_pool_zc_take_stray(page));
 		page->pp_magic = 0;
 		put_page(page);
 	}
@@ -459,6 +468,7 @@ static void pp_zc_plain_pool_unchanged(struct kunit *test)
 	/* With the static key off, a mapped page leaves its pool at skb
 	 * free as it always did.
 	 */
+	page_pool_zc_key_settle();
 	KUNIT_EXPECT_FALSE(test, static_key_enabled(&page_pool_zc_key));
 	KUNIT_EXPECT_EQ(test, page_pool_zc_charge(&page, 1, true, 0, &claimed), 1U);
 	get_page(page);
@@ -719,10 +729,12 @@ static void pp_zc_unfit_page_kept(struct kunit *test)
 	pp_zc_unfit_page_kept_once(test, PP_ZC_MAPPING);
 }
 
-/* Frees that skip the zero paths of the put_page() family reach
- * free_pages_prepare(), which hands a parked page back all the same.
+/* Frees that skip the zero paths of the put_page() family ask
+ * page_pool_zc_take_stray(), which hands a parked page back all the same.
  */
-enum pp_zc_free_path { PP_ZC_FREE_PAGES, PP_ZC_FREE_PAGE_ADDR, PP_ZC_FRAG_FREE };
+enum pp_zc_free_path {
+	PP_ZC_FREE_PAGES, PP_ZC_FREE_PAGE_ADDR, PP_ZC_FRAG_FREE, PP_ZC_FRAG_DRAIN,
+};
 
 static void pp_zc_stray_free_handed_back_once(struct kunit *test,
 					      enum pp_zc_free_path how)
@@ -743,6 +755,9 @@ static void pp_zc_stray_free_handed_back_once(struct kunit *test,
 	case PP_ZC_FRAG_FREE:
 		page_frag_free(page_address(page));
 		break;
+	case PP_ZC_FRAG_DRAIN:
+		__page_frag_cache_drain(page, 1);
+		break;
 	}
 	KUNIT_EXPECT_EQ(test, r->n, 1);
 	KUNIT_EXPECT_EQ(test, pp_zc_state(page), 0UL);
@@ -758,6 +773,7 @@ static void pp_zc_stray_free_handed_back(struct kunit *test)
 	pp_zc_stray_free_handed_back_once(test, PP_ZC_FREE_PAGES);
 	pp_zc_stray_free_handed_back_once(test, PP_ZC_FREE_PAGE_ADDR);
 	pp_zc_stray_free_handed_back_once(test, PP_ZC_FRAG_FREE);
+	pp_zc_stray_free_handed_back_once(test, PP_ZC_FRAG_DRAIN);
 }
 
 /* A mapped page whose pool reference someone else dropped: kept, with the

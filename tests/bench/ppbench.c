@@ -20,6 +20,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bottom_half.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
@@ -572,6 +573,7 @@ out:
 static int __init ppb_init(void)
 {
 	struct ppb *b;
+	unsigned int i;
 	int ret;
 
 	if (!loops || !runs)
@@ -585,7 +587,11 @@ static int __init ppb_init(void)
 		return -ENOMEM;
 	}
 #ifdef CONFIG_PAGE_POOL_ZC_MEMCG
-	/* "off" means the key is off: no other opted-in pool may exist. */
+	/* "off" means the key is off: no other opted-in pool may exist. The
+	 * key stays on for a second after the last one goes.
+	 */
+	for (i = 0; i < 60 && static_key_enabled(&page_pool_zc_key); i++)
+		msleep(50);
 	if (static_key_enabled(&page_pool_zc_key)) {
 		pr_err("the key is on before the off phase (an opted-in pool exists)\n");
 		ret = -EBUSY;
