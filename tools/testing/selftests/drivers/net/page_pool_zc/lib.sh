@@ -488,6 +488,18 @@ pools_listed()
 	echo $n
 }
 
+# pools_show IDS...: netlink's line (inflight, detached) for each of the
+# pools IDS it still lists, one line: what a "pools gone" failure needs to
+# tell pages in flight (a leak) from a release not yet run.
+pools_show()
+{
+	local id
+
+	for id in "$@"; do
+		"$PPNL" page-pools | grep "^id $id "
+	done | paste -sd ';'
+}
+
 # pools_gone IDS...: wait up to 10 s for the pools IDS to leave netlink
 # (the deferred-release work runs every second); prints how many are
 # still listed.

@@ -43,7 +43,7 @@ wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pag
 pools=$(pools_of "$ifindex")
 npools=$(echo $pools | wc -w)
 charged=$(cg_stat_wait "$RX_CG" zerocopy_rx -ge $((7 * MIB)))
-ktap_print_msg "held: zerocopy_rx $charged bytes, pools of $DEV: $(echo $pools)"
+ktap_print_msg "held: zerocopy_rx $charged bytes, pools of $DEV: $(pools_show $pools)"
 check "held: >= 7 MiB of pool pages charged (zerocopy_rx ${charged:-missing})" \
 	num_cmp "$charged" -ge $((7 * MIB))
 
@@ -65,6 +65,7 @@ check "after unmap: memory.current less page cache back within 1 MiB ($base -> $
 # The unregistered device's pools move to this netns's loopback, then go
 # with their last page (the deferred-release work runs every second).
 left=$(pools_gone $pools)
+num_cmp "$left" -eq 0 || ktap_print_msg "still listed: $(pools_show $pools)"
 check "after unmap: the $npools pools are gone from netlink (${left:-none} left)" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$left" -eq 0'
 ktap_finished

@@ -127,6 +127,7 @@ check "device removed while $(json_get "$out" held_bytes) bytes held: every byte
 check "while held after removal: ${live:-none} of the $npools pools still listed" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$live" -eq "$npools"'
 left=$(pools_gone $pools)
+num_cmp "$left" -eq 0 || ktap_print_msg "still listed: $(pools_show $pools)"
 check "after the last unmap: the $npools pools gone from netlink (${left:-none} left)" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$left" -eq 0'
 now=$(cg_nonfile "$RX_CG")

@@ -94,6 +94,7 @@ check "device removed, pages held: ${live:-none} of its $npools pools listed (ze
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$live" -eq "$npools" &&
 	      num_cmp "$zrx" -ge $charged'
 left=$(pools_gone $pools)
+num_cmp "$left" -eq 0 || ktap_print_msg "still listed: $(pools_show $pools)"
 check "after unmap: the $npools pools are gone from netlink (${left:-none} left)" \
 	eval 'num_cmp "$npools" -gt 0 && num_cmp "$left" -eq 0'
 zrx=$(cg_stat_wait "$RX_CG" zerocopy_rx -eq 0)
