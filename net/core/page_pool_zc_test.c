@@ -17,6 +17,7 @@
 #include <kunit/test-bug.h>
 #include <kunit/test.h>
 #include <linux/delay.h>
+#include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -25,6 +26,7 @@
 #include <linux/pipe_fs_i.h>
 #include <net/netdev_rx_queue.h>
 #include <net/page_pool/helpers.h>
+#include <net/page_pool/zc_driver.h>
 #include <net/page_pool/zc_memcg.h>
 
 #include "page_pool_priv.h"
@@ -524,6 +526,86 @@ static void pp_zc_ethtool_strings(struct kunit *test)
 				   names[i]);
 }
 
+/* What a driver's set_ringparam gets: the core fills the request from
+ * get_ringparam, so only a value other than the reported one is a change.
+ */
+static void pp_zc_tds_request(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	const u8 on = ETHTOOL_TCP_DATA_SPLIT_ENABLED;
+	const u8 off = ETHTOOL_TCP_DATA_SPLIT_DISABLED;
+	const u8 unknown = ETHTOOL_TCP_DATA_SPLIT_UNKNOWN;
+
+	KUNIT_EXPECT_EQ(test, page_pool_zc_tds_request(unknown, off, &extack),
+			PAGE_POOL_ZC_TDS_KEEP);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_tds_request(off, off, &extack),
+			PAGE_POOL_ZC_TDS_KEEP);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_tds_request(on, on, &extack),
+			PAGE_POOL_ZC_TDS_KEEP);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_tds_request(on, off, &extack),
+			PAGE_POOL_ZC_TDS_ENABLE);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_tds_request(off, on, &extack),
+			PAGE_POOL_ZC_TDS_DISABLE);
+	KUNIT_EXPECT_NULL(test, extack._msg);
+	KUNIT_EXPECT_EQ(test, page_pool_zc_tds_request(on + 1, off, &extack),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+}
+
+/* A driver re-creating its rings destroys the old pool while user space
+ * still maps a page of it: the netdev's counters keep that pool until its
+ * last page is back and it is freed, so that the invariants hold on them.
+ */
+static void pp_zc_dev_stats_include_detached(struct kunit *test)
+{
+	struct page_pool_params pp = {
+		.order = 0,
+		.pool_size = 64,
+		.nid = NUMA_NO_NODE,
+		.flags = PP_FLAG_ZC_MEMCG,
+	};
+	struct page_pool_stats sum;
+	struct page_pool *old, *cur;
+	struct net_device *dev;
+	struct page *page;
+	int i;
+
+	dev = alloc_netdev(0, "ppzc%d", NET_NAME_UNKNOWN, ether_setup);
+	KUNIT_ASSERT_NOT_NULL(test, dev);
+	pp.netdev = dev;
+	old = page_pool_create(&pp);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(old));
+	page = pp_zc_alloc(test, old);
+	pp_zc_map(test, page);
+	pp_zc_skb_free(old, page);
+	page_pool_destroy(old);
+	cur = page_pool_create(&pp);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cur));
+
+	memset(&sum, 0, sizeof(sum));
+	page_pool_dev_get_stats(dev, &sum);
+	KUNIT_EXPECT_EQ(test, sum.zc_stats.mapped + sum.zc_stats.nocharge, 1);
+	KUNIT_EXPECT_EQ(test, sum.zc_stats.parked, 1);
+
+	put_page(page);		/* the late unmap */
+	memset(&sum, 0, sizeof(sum));
+	page_pool_dev_get_stats(dev, &sum);
+	KUNIT_EXPECT_EQ(test, sum.zc_stats.mapped, sum.zc_stats.uncharged);
+	KUNIT_EXPECT_EQ(test, sum.zc_stats.parked, 1);
+	KUNIT_EXPECT_EQ(test, sum.zc_stats.parked,
+			sum.zc_stats.recycled + sum.zc_stats.released);
+
+	/* Its release worker frees the old pool (it retries each second);
+	 * the netdev may go only once no pool of it is listed.
+	 */
+	page_pool_destroy(cur);
+	for (i = 0; i < 50 && !hlist_empty(&dev->page_pools); i++)
+		msleep(100);
+	KUNIT_ASSERT_TRUE_MSG(test, hlist_empty(&dev->page_pools),
+			      "the old pool was not freed in 5 s (netdev leaked)");
+	free_netdev(dev);
+}
+
 static void pp_zc_many_pages_invariants(struct kunit *test)
 {
 	struct page_pool *pool = pp_zc_pool(test, PP_FLAG_ZC_MEMCG);
@@ -963,6 +1045,8 @@ static struct kunit_case page_pool_zc_cases[] = {
 	KUNIT_CASE(pp_zc_hand_back_refuses_plain_pool),
 	KUNIT_CASE(pp_zc_dma_index_keeps_state),
 	KUNIT_CASE(pp_zc_ethtool_strings),
+	KUNIT_CASE(pp_zc_tds_request),
+	KUNIT_CASE(pp_zc_dev_stats_include_detached),
 	KUNIT_CASE(pp_zc_many_pages_invariants),
 	KUNIT_CASE(pp_zc_no_pool_refs_passes_through),
 	KUNIT_CASE(pp_zc_same_page_claimed_once),

@@ -2,17 +2,18 @@
 /*
  * ethtool surface of the netdevsim receive side: tcp-data-split, the
  * rx-zc-memcg private flag, and -S counters (placement counters, then the
- * page-pool counters summed over the receive queues).
+ * page-pool counters of the device's pools, old ones still in use included).
  */
 #include <linux/ethtool.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/netdevice.h>
 #include <net/page_pool/helpers.h>
+#include <net/page_pool/zc_driver.h>
 
 #include "netdevsim.h"
 
 static const char nsim_rx_priv_flags[][ETH_GSTRING_LEN] = {
-	"rx-zc-memcg",
+	PAGE_POOL_ZC_PFLAG,
 };
 
 #define NSIM_RX_PRIV_ZC_MEMCG	BIT(0)
@@ -36,9 +37,18 @@ void nsim_rx_get_ringparam(struct netdevsim *ns,
 void nsim_rx_set_ringparam(struct netdevsim *ns,
 			   const struct kernel_ethtool_ringparam *kring)
 {
-	if (kring->tcp_data_split != ETHTOOL_TCP_DATA_SPLIT_UNKNOWN)
-		WRITE_ONCE(ns->tcp_data_split, kring->tcp_data_split ==
-			   ETHTOOL_TCP_DATA_SPLIT_ENABLED);
+	struct kernel_ethtool_ringparam cur = {};
+
+	nsim_rx_get_ringparam(ns, &cur);
+	switch (page_pool_zc_tds_request(kring->tcp_data_split,
+					 cur.tcp_data_split, NULL)) {
+	case PAGE_POOL_ZC_TDS_ENABLE:
+		WRITE_ONCE(ns->tcp_data_split, true);
+		break;
+	case PAGE_POOL_ZC_TDS_DISABLE:
+		WRITE_ONCE(ns->tcp_data_split, false);
+		break;
+	}
 }
 
 int nsim_rx_get_sset_count(struct net_device *dev, int sset)
@@ -68,24 +78,6 @@ void nsim_rx_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	}
 }
 
-#ifdef CONFIG_PAGE_POOL_STATS
-/* Pools exist only while the device is up; RTNL keeps them from swapping. */
-static void nsim_rx_pool_stats(struct netdevsim *ns, u64 *data)
-{
-	struct page_pool_stats pp = {};
-	int i;
-
-	for (i = 0; ns->rq && i < ns->netdev->num_rx_queues; i++)
-		if (ns->rq[i].page_pool)
-			page_pool_get_stats(ns->rq[i].page_pool, &pp);
-	page_pool_ethtool_stats_get(data, &pp);
-}
-#else
-static void nsim_rx_pool_stats(struct netdevsim *ns, u64 *data)
-{
-}
-#endif
-
 void nsim_rx_get_ethtool_stats(struct net_device *dev,
 			       struct ethtool_stats *stats, u64 *data)
 {
@@ -93,9 +85,7 @@ void nsim_rx_get_ethtool_stats(struct net_device *dev,
 	int i;
 
 	memset(data, 0, ARRAY_SIZE(nsim_rx_stat_names) * sizeof(*data));
-	if (!ns->rq)
-		return;
-	for (i = 0; i < dev->num_rx_queues; i++) {
+	for (i = 0; ns->rq && i < dev->num_rx_queues; i++) {
 		const struct nsim_rx_split_stats *s = &ns->rq[i].split_stats;
 		u64 split, whole, gso_cut, drop_nomem;
 		unsigned int start;
@@ -112,7 +102,7 @@ void nsim_rx_get_ethtool_stats(struct net_device *dev,
 		data[2] += gso_cut;
 		data[3] += drop_nomem;
 	}
-	nsim_rx_pool_stats(ns, data + ARRAY_SIZE(nsim_rx_stat_names));
+	page_pool_zc_ethtool_stats(dev, data + ARRAY_SIZE(nsim_rx_stat_names));
 }
 
 u32 nsim_rx_get_priv_flags(struct net_device *dev)
@@ -131,8 +121,8 @@ int nsim_rx_set_priv_flags(struct net_device *dev, u32 flags)
 		netdev_err(dev, "rx-zc-memcg: the port has no receive queues\n");
 		return -EOPNOTSUPP;
 	}
-	err = nsim_rx_set_zc_memcg(ns, flags & NSIM_RX_PRIV_ZC_MEMCG);
-	if (err == -EOPNOTSUPP)
-		netdev_err(dev, "rx-zc-memcg needs CONFIG_PAGE_POOL_ZC_MEMCG\n");
-	return err;
+	err = page_pool_zc_pflag_check(dev, flags & NSIM_RX_PRIV_ZC_MEMCG);
+	if (err)
+		return err;
+	return nsim_rx_set_zc_memcg(ns, flags & NSIM_RX_PRIV_ZC_MEMCG);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ppkit: e1000e packet-split page buffers from a page pool, tcp-data-split
- * as the switch for packet split, the rx-zc-memcg private flag and the
- * page pool counters of "ethtool -S".
+ * as the switch for packet split and the rx-zc-memcg private flag (the
+ * "ethtool -S" page pool counters are page_pool_zc_ethtool_stats()).
  *
  * With RCTL.DTYP = packet split, the device writes a TCP or UDP frame's
  * headers (to the end of the L4 header) into buffer 0, and the payload
@@ -27,6 +27,7 @@
 #include <linux/vmalloc.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/types.h>
+#include <net/page_pool/zc_driver.h>
 
 #include "e1000.h"
 #include "e1000e_zc.h"
@@ -83,13 +84,15 @@ EXPORT_SYMBOL_IF_KUNIT(e1000e_zc_tds_state);
 
 /**
  * e1000e_zc_check_tds() - validate a tcp-data-split request
- * @request: the requested ETHTOOL_TCP_DATA_SPLIT_* value; _UNKNOWN (the
- *	request did not set it) keeps @cur
- * @cur: the setting now
+ * @request: the requested ETHTOOL_TCP_DATA_SPLIT_* value
+ * @cur: the setting now; _UNKNOWN (never set) follows the MTU
  * @mtu: the MTU
  * @page_size: PAGE_SIZE
  * @tcp_data_split: the setting to store, filled in on success
  * @extack: where the reason goes
+ *
+ * A request that is absent or equal to the mode reported now keeps @cur,
+ * automatic included (page_pool_zc_tds_request()).
  *
  * Return: 0, -EOPNOTSUPP (packet split impossible here) or -EINVAL.
  */
@@ -97,41 +100,32 @@ int e1000e_zc_check_tds(u8 request, u8 cur, unsigned int mtu,
 			unsigned long page_size, u8 *tcp_data_split,
 			struct netlink_ext_ack *extack)
 {
-	switch (request) {
-	case ETHTOOL_TCP_DATA_SPLIT_UNKNOWN:
+	int req;
+
+	req = page_pool_zc_tds_request(request,
+				       e1000e_zc_tds_state(cur, mtu, page_size),
+				       extack);
+	switch (req) {
+	case PAGE_POOL_ZC_TDS_KEEP:
 		*tcp_data_split = cur;
 		return 0;
-	case ETHTOOL_TCP_DATA_SPLIT_DISABLED:
-		*tcp_data_split = request;
+	case PAGE_POOL_ZC_TDS_DISABLE:
+		*tcp_data_split = ETHTOOL_TCP_DATA_SPLIT_DISABLED;
 		return 0;
-	case ETHTOOL_TCP_DATA_SPLIT_ENABLED:
-		if (e1000e_zc_ps_pages(request, mtu, page_size) < 0) {
+	case PAGE_POOL_ZC_TDS_ENABLE:
+		if (e1000e_zc_ps_pages(ETHTOOL_TCP_DATA_SPLIT_ENABLED, mtu,
+				       page_size) < 0) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "tcp-data-split needs pages of 16 KiB at most and an MTU that fits in three of them");
 			return -EOPNOTSUPP;
 		}
-		*tcp_data_split = request;
+		*tcp_data_split = ETHTOOL_TCP_DATA_SPLIT_ENABLED;
 		return 0;
 	default:
-		NL_SET_ERR_MSG_MOD(extack, "unknown tcp-data-split value");
-		return -EINVAL;
+		return req;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(e1000e_zc_check_tds);
-
-/**
- * e1000e_zc_memcg_check() - may rx-zc-memcg change to @enable
- * @enable: the requested state
- * @supported: the kernel has CONFIG_PAGE_POOL_ZC_MEMCG
- *
- * Return: 0, or -EOPNOTSUPP for switching it on in a kernel without the
- * accounting.
- */
-int e1000e_zc_memcg_check(bool enable, bool supported)
-{
-	return enable && !supported ? -EOPNOTSUPP : 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(e1000e_zc_memcg_check);
 
 /**
  * e1000e_zc_action() - what a change of the two settings asks for
@@ -179,9 +173,7 @@ void e1000e_zc_pool_params(bool zc_memcg, unsigned int ring_count,
 {
 	memset(pp, 0, sizeof(*pp));
 	pp->order = 0;
-	pp->flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV;
-	if (IS_ENABLED(CONFIG_PAGE_POOL_ZC_MEMCG) && zc_memcg)
-		pp->flags |= PP_FLAG_ZC_MEMCG;
+	pp->flags = page_pool_zc_pp_flags(zc_memcg);
 	pp->pool_size = ring_count * E1000E_ZC_MAX_PS_PAGES;
 	pp->nid = NUMA_NO_NODE;
 	pp->dma_dir = DMA_FROM_DEVICE;
@@ -401,58 +393,8 @@ int e1000e_zc_set_rx_zc_memcg(struct e1000_adapter *adapter, bool enable)
 {
 	int err;
 
-	err = e1000e_zc_memcg_check(enable,
-				    IS_ENABLED(CONFIG_PAGE_POOL_ZC_MEMCG));
-	if (err) {
-		netdev_err(adapter->netdev,
-			   "rx-zc-memcg needs CONFIG_PAGE_POOL_ZC_MEMCG\n");
+	err = page_pool_zc_pflag_check(adapter->netdev, enable);
+	if (err)
 		return err;
-	}
 	return e1000e_zc_apply(adapter, adapter->rx_tds, enable);
-}
-
-/**
- * e1000e_zc_get_pp_stats_count() - number of page pool counters
- *
- * Return: the number of rx_pp_* counters of "ethtool -S" (0 without
- * CONFIG_PAGE_POOL_STATS).
- */
-int e1000e_zc_get_pp_stats_count(void)
-{
-	return page_pool_ethtool_stats_get_count();
-}
-
-/**
- * e1000e_zc_get_pp_stats_strings() - names of the page pool counters
- * @data: where they go
- *
- * Return: @data past them.
- */
-u8 *e1000e_zc_get_pp_stats_strings(u8 *data)
-{
-	return page_pool_ethtool_stats_get_strings(data);
-}
-
-/**
- * e1000e_zc_get_pp_stats() - the page pool counters of the RX ring
- * @adapter: the adapter
- * @data: where they go
- *
- * The counters of the current pool: a re-created ring starts from zero;
- * zeros while the interface is down.
- *
- * Context: RTNL held (the ring does not change under it).
- * Return: @data past them.
- */
-u64 *e1000e_zc_get_pp_stats(struct e1000_adapter *adapter, u64 *data)
-{
-#ifdef CONFIG_PAGE_POOL_STATS
-	struct page_pool_stats stats = {};
-
-	if (adapter->rx_ring && adapter->rx_ring->page_pool)
-		page_pool_get_stats(adapter->rx_ring->page_pool, &stats);
-	return page_pool_ethtool_stats_get(data, &stats);
-#else
-	return data;
-#endif
 }

@@ -54,7 +54,6 @@ u8 e1000e_zc_tds_state(u8 tcp_data_split, unsigned int mtu,
 int e1000e_zc_check_tds(u8 request, u8 cur, unsigned int mtu,
 			unsigned long page_size, u8 *tcp_data_split,
 			struct netlink_ext_ack *extack);
-int e1000e_zc_memcg_check(bool enable, bool supported);
 enum e1000e_zc_action e1000e_zc_action(u8 cur_tds, bool cur_zc_memcg,
 				       u8 tds, bool zc_memcg,
 				       unsigned int mtu,
@@ -76,8 +75,5 @@ void e1000e_zc_put_page(struct e1000_ring *rx_ring,
 int e1000e_zc_apply(struct e1000_adapter *adapter, u8 tcp_data_split,
 		    bool zc_memcg);
 int e1000e_zc_set_rx_zc_memcg(struct e1000_adapter *adapter, bool enable);
-int e1000e_zc_get_pp_stats_count(void);
-u8 *e1000e_zc_get_pp_stats_strings(u8 *data);
-u64 *e1000e_zc_get_pp_stats(struct e1000_adapter *adapter, u64 *data);
 
 #endif /* _E1000E_ZC_H_ */

@@ -93,6 +93,40 @@ static void check_tds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e1000e_zc_check_tds(OFF, ON, ZC_MTU, 4096, &tds,
 						  &extack), 0);
 	KUNIT_EXPECT_EQ(test, tds, OFF);
+	/* Against the automatic mode: on at 1500, off at a jumbo MTU. */
+	KUNIT_EXPECT_EQ(test, e1000e_zc_check_tds(ON, AUTO, ETH_DATA_LEN, 4096,
+						  &tds, &extack), 0);
+	KUNIT_EXPECT_EQ(test, tds, ON);
+	KUNIT_EXPECT_EQ(test, e1000e_zc_check_tds(OFF, AUTO, 9000, 4096, &tds,
+						  &extack), 0);
+	KUNIT_EXPECT_EQ(test, tds, OFF);
+	KUNIT_EXPECT_NULL(test, extack._msg);
+}
+
+/* "ethtool -G DEV rx 1024" sends tcp-data-split as get_ringparam reported
+ * it: at MTU 1500 that is off, which must not pin packet split off for a
+ * later jumbo MTU (where the stock jumbo path would run with 4 KiB pages).
+ */
+static void check_tds_resize_keeps_auto(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	u8 reported = e1000e_zc_tds_state(AUTO, ETH_DATA_LEN, 4096);
+	u8 tds = 0xff;
+
+	KUNIT_ASSERT_EQ(test, reported, OFF);
+	KUNIT_EXPECT_EQ(test, e1000e_zc_check_tds(reported, AUTO, ETH_DATA_LEN,
+						  4096, &tds, &extack), 0);
+	KUNIT_EXPECT_EQ(test, tds, AUTO);
+	KUNIT_EXPECT_EQ(test, e1000e_zc_tds_state(tds, 9000, 4096), ON);
+	KUNIT_EXPECT_EQ(test, e1000e_zc_ps_pages(tds, 9000, 4096), 3);
+
+	/* The same at a jumbo MTU: on is reported, and kept automatic. */
+	reported = e1000e_zc_tds_state(AUTO, 9000, 4096);
+	KUNIT_EXPECT_EQ(test, e1000e_zc_check_tds(reported, AUTO, 9000, 4096,
+						  &tds, &extack), 0);
+	KUNIT_EXPECT_EQ(test, tds, AUTO);
+	KUNIT_EXPECT_EQ(test, e1000e_zc_tds_state(tds, ETH_DATA_LEN, 4096),
+			OFF);
 	KUNIT_EXPECT_NULL(test, extack._msg);
 }
 
@@ -111,14 +145,6 @@ static void check_tds_refused(struct kunit *test)
 						  &extack), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
 	KUNIT_EXPECT_EQ(test, tds, OFF);
-}
-
-static void memcg_check(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, e1000e_zc_memcg_check(true, true), 0);
-	KUNIT_EXPECT_EQ(test, e1000e_zc_memcg_check(false, true), 0);
-	KUNIT_EXPECT_EQ(test, e1000e_zc_memcg_check(false, false), 0);
-	KUNIT_EXPECT_EQ(test, e1000e_zc_memcg_check(true, false), -EOPNOTSUPP);
 }
 
 static void action(struct kunit *test)
@@ -200,8 +226,8 @@ static struct kunit_case e1000e_zc_cases[] = {
 	KUNIT_CASE(ps_pages_off),
 	KUNIT_CASE(tds_state),
 	KUNIT_CASE(check_tds),
+	KUNIT_CASE(check_tds_resize_keeps_auto),
 	KUNIT_CASE(check_tds_refused),
-	KUNIT_CASE(memcg_check),
 	KUNIT_CASE(action),
 	KUNIT_CASE(pool_params),
 	KUNIT_CASE(pool_pages),

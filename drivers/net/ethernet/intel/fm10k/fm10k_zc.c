@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ppkit: fm10k receive buffers from a page pool per RX ring, the
- * full-page layout behind tcp-data-split, the rx-zc-memcg private flag
- * and the page pool counters of "ethtool -S".
+ * ppkit: fm10k receive buffers from a page pool per RX ring, header split
+ * behind tcp-data-split and the rx-zc-memcg private flag (the "ethtool -S"
+ * page pool counters are page_pool_zc_ethtool_stats()).
  *
  * The device writes a frame contiguously from the descriptor's packet
  * buffer address (q.pkt_addr) and chains the rest of a long frame over
@@ -11,20 +11,31 @@
  * they are page pool fragments now, and go back to the pool instead of
  * being flipped by page refcount.
  *
- * The full-page layout (tcp-data-split on) hands it one whole 4 KiB pool
- * page per descriptor, at offset 0, and programs SRRCTL.BSIZEPKT for
- * 4 KiB in the encoding the driver already uses (size >> 8). What it
- * proves: every buffer is a whole order-0 pool page, and every buffer
- * after the first of a frame carries payload from offset 0 of its page.
- * What it does not do: put the headers elsewhere. The descriptor has a
- * header buffer address (q.hdr_addr) and the write-back a "split header"
- * indication (w.hdr_info), but the driver defines no SRRCTL field that
- * enables header split, so it is not enabled and q.hdr_addr is never
- * written: the first buffer of a frame holds headers and payload, and
- * the payload of a 4096-byte MSS is not page-aligned. Unverified without
- * a datasheet and hardware: that BSIZEPKT accepts 4 KiB.
+ * The header-split layout (tcp-data-split on) hands it one whole 4 KiB
+ * pool page per descriptor, at offset 0, and a 256-byte header buffer
+ * (q.hdr_addr), and sets SRRCTL.DESCTYPE to header split for the header
+ * kinds L2, IPv4, IPv6, TCP and UDP. The register and write-back fields
+ * are those of the FM10000 base code (BSD-licensed, Intel; the copy in
+ * DPDK's drivers/net/fm10k/base): the device writes the headers of a
+ * frame it recognises into the header buffer, sets w.hdr_info's SPH and
+ * header length, and writes the rest from offset 0 of the page, w.length
+ * bytes. A 4096-byte TCP payload (MTU 4148 for IPv4 with timestamps) is
+ * then one whole page at offset 0: what TCP_ZEROCOPY_RECEIVE maps.
+ *
+ * What neither the base code nor any driver says, assumed here the way
+ * the 82599 family that fm10k descends from behaves: a frame the device
+ * does not split (SPH clear: not a recognised kind) or whose headers do
+ * not fit the header buffer (HBO) is written whole into the packet
+ * buffer, as without header split; the driver then pulls the headers out
+ * as it always did. Neither is verified on hardware.
+ *
+ * The write-back overwrites q.hdr_addr (d.staterr is its low half), so the
+ * header buffer address is written again at every refill, and the clean
+ * loop tests DD alone: a refilled descriptor's staterr holds the low half
+ * of a header buffer address, whose bit 0 is clear.
  */
 #include <kunit/visibility.h>
+#include <linux/dma-mapping.h>
 #include <linux/ethtool.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/netdevice.h>
@@ -32,13 +43,14 @@
 #include <linux/vmalloc.h>
 #include <net/page_pool/helpers.h>
 #include <net/page_pool/types.h>
+#include <net/page_pool/zc_driver.h>
 
 #include "fm10k.h"
 #include "fm10k_zc.h"
 
 /**
  * fm10k_zc_layout() - the buffer layout of an RX ring
- * @full_page: tcp-data-split is on
+ * @hdr_split: tcp-data-split is on
  * @zc_memcg: rx-zc-memcg is on
  * @page_size: PAGE_SIZE (a parameter for the tests)
  * @layout: filled in
@@ -47,27 +59,26 @@
  * page pool carves them out of its pages as fragments, so the whole page
  * is synced for the device when it comes back).
  *
- * Return: 0, or -EOPNOTSUPP for the full-page layout with pages other
+ * Return: 0, or -EOPNOTSUPP for the header-split layout with pages other
  * than 4 KiB.
  */
-int fm10k_zc_layout(bool full_page, bool zc_memcg, unsigned long page_size,
+int fm10k_zc_layout(bool hdr_split, bool zc_memcg, unsigned long page_size,
 		    struct fm10k_rx_layout *layout)
 {
 	memset(layout, 0, sizeof(*layout));
-	if (full_page) {
+	if (hdr_split) {
 		if (page_size != FM10K_ZC_PAGE_BUF_LEN)
 			return -EOPNOTSUPP;
 		layout->buf_len = FM10K_ZC_PAGE_BUF_LEN;
 		layout->frag = false;
+		layout->hdr_buf_len = FM10K_ZC_HDR_BUF_LEN;
 	} else {
 		layout->buf_len = FM10K_ZC_HALF_BUF_LEN;
 		layout->frag = true;
 	}
 	layout->truesize = layout->buf_len;
 	layout->pp_max_len = page_size;
-	layout->pp_flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV;
-	if (IS_ENABLED(CONFIG_PAGE_POOL_ZC_MEMCG) && zc_memcg)
-		layout->pp_flags |= PP_FLAG_ZC_MEMCG;
+	layout->pp_flags = page_pool_zc_pp_flags(zc_memcg);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_layout);
@@ -89,6 +100,51 @@ u32 fm10k_zc_srrctl_bsize(u32 buf_len)
 EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_srrctl_bsize);
 
 /**
+ * fm10k_zc_srrctl_split() - the SRRCTL bits of header split
+ * @hdr_buf_len: the header buffer length, a multiple of 64 bytes below
+ *	4 KiB; 0 for no header split
+ *
+ * Return: DESCTYPE header split, BSIZEHDR and the header kinds the device
+ * splits after (L2, IPv4, IPv6, TCP, UDP), or 0.
+ */
+u32 fm10k_zc_srrctl_split(u32 hdr_buf_len)
+{
+	if (!hdr_buf_len)
+		return 0;
+	return FM10K_SRRCTL_DESCTYPE_HDR_SPLIT |
+	       ((hdr_buf_len << FM10K_SRRCTL_BSIZEHDR_SHIFT) &
+		FM10K_SRRCTL_BSIZEHDR_MASK) |
+	       FM10K_SRRCTL_PSRTYPE_L2HDR | FM10K_SRRCTL_PSRTYPE_IPV4HDR |
+	       FM10K_SRRCTL_PSRTYPE_IPV6HDR | FM10K_SRRCTL_PSRTYPE_TCPHDR |
+	       FM10K_SRRCTL_PSRTYPE_UDPHDR;
+}
+EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_srrctl_split);
+
+/**
+ * fm10k_zc_split_hdr_len() - the headers the device split off a frame
+ * @hdr_info: the write-back's w.hdr_info, CPU order
+ * @staterr: the write-back's d.staterr, CPU order
+ * @hdr_buf_len: the ring's header buffer length
+ *
+ * Return: the bytes of headers in the header buffer, or 0 when the frame
+ * was not split (SPH clear, HBO set, or a length the buffer cannot hold):
+ * then the whole frame is in the packet buffer.
+ */
+unsigned int fm10k_zc_split_hdr_len(u16 hdr_info, u32 staterr,
+				    u32 hdr_buf_len)
+{
+	unsigned int len;
+
+	if (!(hdr_info & FM10K_RXD_HDR_INFO_SPH) ||
+	    (staterr & FM10K_RXD_STATUS_HBO))
+		return 0;
+	len = (hdr_info & FM10K_RXD_HDR_INFO_LEN_MASK) >>
+	      FM10K_RXD_HDR_INFO_LEN_SHIFT;
+	return len <= hdr_buf_len ? len : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_split_hdr_len);
+
+/**
  * fm10k_zc_frame_bufs() - descriptors a frame takes
  * @frame_len: the frame as the device writes it (L2 header to FCS)
  * @buf_len: the ring's buffer length
@@ -108,13 +164,13 @@ EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_frame_bufs);
 
 /**
  * fm10k_zc_tds_state() - the tcp-data-split value reported
- * @full_page: the full-page layout is selected
+ * @hdr_split: header split is on
  *
  * Return: ETHTOOL_TCP_DATA_SPLIT_ENABLED or _DISABLED.
  */
-u8 fm10k_zc_tds_state(bool full_page)
+u8 fm10k_zc_tds_state(bool hdr_split)
 {
-	return full_page ? ETHTOOL_TCP_DATA_SPLIT_ENABLED :
+	return hdr_split ? ETHTOOL_TCP_DATA_SPLIT_ENABLED :
 			   ETHTOOL_TCP_DATA_SPLIT_DISABLED;
 }
 EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_tds_state);
@@ -122,61 +178,51 @@ EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_tds_state);
 /**
  * fm10k_zc_check_tds() - validate a tcp-data-split request
  * @tcp_data_split: the requested ETHTOOL_TCP_DATA_SPLIT_* value
- * @cur_full_page: the layout now
+ * @cur_hdr_split: the layout now
  * @page_size: PAGE_SIZE (a parameter for the tests)
- * @full_page: the layout to select, filled in on success
+ * @hdr_split: the layout to select, filled in on success
  * @extack: where the reason goes
  *
- * ETHTOOL_TCP_DATA_SPLIT_UNKNOWN (the request did not set it) keeps the
- * current layout.
+ * A request that is absent or equal to the layout reported now keeps it
+ * (page_pool_zc_tds_request()).
  *
- * Return: 0, -EOPNOTSUPP (full pages that are not 4 KiB) or -EINVAL.
+ * Return: 0, -EOPNOTSUPP (pages that are not 4 KiB) or -EINVAL.
  */
-int fm10k_zc_check_tds(u8 tcp_data_split, bool cur_full_page,
-		       unsigned long page_size, bool *full_page,
+int fm10k_zc_check_tds(u8 tcp_data_split, bool cur_hdr_split,
+		       unsigned long page_size, bool *hdr_split,
 		       struct netlink_ext_ack *extack)
 {
-	switch (tcp_data_split) {
-	case ETHTOOL_TCP_DATA_SPLIT_UNKNOWN:
-		*full_page = cur_full_page;
+	int req;
+
+	req = page_pool_zc_tds_request(tcp_data_split,
+				       fm10k_zc_tds_state(cur_hdr_split),
+				       extack);
+	switch (req) {
+	case PAGE_POOL_ZC_TDS_KEEP:
+		*hdr_split = cur_hdr_split;
 		return 0;
-	case ETHTOOL_TCP_DATA_SPLIT_DISABLED:
-		*full_page = false;
+	case PAGE_POOL_ZC_TDS_DISABLE:
+		*hdr_split = false;
 		return 0;
-	case ETHTOOL_TCP_DATA_SPLIT_ENABLED:
+	case PAGE_POOL_ZC_TDS_ENABLE:
 		if (page_size != FM10K_ZC_PAGE_BUF_LEN) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "tcp-data-split needs 4 KiB pages: the device's receive buffers are 4 KiB at most in this driver");
 			return -EOPNOTSUPP;
 		}
-		*full_page = true;
+		*hdr_split = true;
 		return 0;
 	default:
-		NL_SET_ERR_MSG_MOD(extack, "unknown tcp-data-split value");
-		return -EINVAL;
+		return req;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_check_tds);
 
 /**
- * fm10k_zc_memcg_check() - may rx-zc-memcg change to @enable
- * @enable: the requested state
- * @supported: the kernel has CONFIG_PAGE_POOL_ZC_MEMCG
- *
- * Return: 0, or -EOPNOTSUPP for switching it on in a kernel without the
- * accounting.
- */
-int fm10k_zc_memcg_check(bool enable, bool supported)
-{
-	return enable && !supported ? -EOPNOTSUPP : 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_memcg_check);
-
-/**
  * fm10k_zc_action() - what a change of the two settings asks for
- * @cur_full_page: the layout now
+ * @cur_hdr_split: the layout now
  * @cur_zc_memcg: rx-zc-memcg now
- * @full_page: the requested layout
+ * @hdr_split: the requested layout
  * @zc_memcg: the requested rx-zc-memcg
  *
  * Both are fixed when a ring's pool is created, so any change re-creates
@@ -184,10 +230,10 @@ EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_memcg_check);
  *
  * Return: FM10K_ZC_KEEP or FM10K_ZC_REINIT.
  */
-enum fm10k_zc_action fm10k_zc_action(bool cur_full_page, bool cur_zc_memcg,
-				     bool full_page, bool zc_memcg)
+enum fm10k_zc_action fm10k_zc_action(bool cur_hdr_split, bool cur_zc_memcg,
+				     bool hdr_split, bool zc_memcg)
 {
-	if (cur_full_page == full_page && cur_zc_memcg == zc_memcg)
+	if (cur_hdr_split == hdr_split && cur_zc_memcg == zc_memcg)
 		return FM10K_ZC_KEEP;
 	return FM10K_ZC_REINIT;
 }
@@ -207,7 +253,7 @@ int fm10k_zc_pool_create(struct fm10k_ring *rx_ring)
 	struct page_pool *pool;
 	int err;
 
-	err = fm10k_zc_layout(interface->rx_full_page, interface->rx_zc_memcg,
+	err = fm10k_zc_layout(interface->rx_hdr_split, interface->rx_zc_memcg,
 			      PAGE_SIZE, &layout);
 	if (err)
 		return err;
@@ -227,15 +273,72 @@ int fm10k_zc_pool_create(struct fm10k_ring *rx_ring)
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
 
+	/* A re-created ring starts as a copy of the old one: set both. */
+	rx_ring->rx_hdr_buf = NULL;
+	rx_ring->rx_hdr_dma = 0;
+	if (layout.hdr_buf_len) {
+		rx_ring->rx_hdr_buf =
+			dma_alloc_coherent(rx_ring->dev,
+					   rx_ring->count * layout.hdr_buf_len,
+					   &rx_ring->rx_hdr_dma, GFP_KERNEL);
+		if (!rx_ring->rx_hdr_buf) {
+			page_pool_destroy(pool);
+			return -ENOMEM;
+		}
+	}
+
 	rx_ring->page_pool = pool;
 	rx_ring->rx_buf_len = layout.buf_len;
 	rx_ring->rx_frag = layout.frag;
 	return 0;
 }
 
+/**
+ * fm10k_zc_rx_split() - take the first buffer of a header-split frame
+ * @rx_ring: the ring, in the header-split layout
+ * @rx_desc: the frame's first descriptor, written back
+ * @rx_buffer: its packet buffer, synced for the CPU
+ * @size: bytes in the packet buffer (w.length)
+ * @skb: the frame's new skb, empty
+ *
+ * Copies the headers from the descriptor's header buffer into the linear
+ * part and adds the packet buffer, payload from offset 0, as the first
+ * frag; a frame that is all headers gives the page back.
+ *
+ * Context: the ring's NAPI poll.
+ * Return: false when the device did not split the frame: the caller
+ * handles the packet buffer as holding the whole frame.
+ */
+bool fm10k_zc_rx_split(struct fm10k_ring *rx_ring,
+		       union fm10k_rx_desc *rx_desc,
+		       struct fm10k_rx_buffer *rx_buffer, unsigned int size,
+		       struct sk_buff *skb)
+{
+	unsigned int idx = rx_desc - FM10K_RX_DESC(rx_ring, 0);
+	unsigned int hlen;
+
+	hlen = fm10k_zc_split_hdr_len(le16_to_cpu(rx_desc->w.hdr_info),
+				      le32_to_cpu(rx_desc->d.staterr),
+				      FM10K_ZC_HDR_BUF_LEN);
+	if (!hlen)
+		return false;
+
+	memcpy(__skb_put(skb, hlen),
+	       rx_ring->rx_hdr_buf + idx * FM10K_ZC_HDR_BUF_LEN, hlen);
+	if (!size) {
+		page_pool_put_full_page(rx_ring->page_pool, rx_buffer->page,
+					true);
+		return true;
+	}
+	skb_add_rx_frag(skb, 0, rx_buffer->page, 0, size, rx_ring->rx_buf_len);
+	skb_mark_for_recycle(skb);
+	return true;
+}
+
 /*
- * The RX ring life cycle, for the KUnit suite: set up, fill, clean (as
- * fm10k_down() does), free.
+ * The RX ring life cycle, for the KUnit suite: set up, fill, receive a
+ * frame (fm10k_zc_ring_rx_frame(), fm10k_main.c), clean (as fm10k_down()
+ * does), free.
  */
 int fm10k_zc_ring_setup(struct fm10k_ring *rx_ring)
 {
@@ -269,6 +372,11 @@ EXPORT_SYMBOL_IF_KUNIT(fm10k_zc_ring_free);
  */
 void fm10k_zc_pool_destroy(struct fm10k_ring *rx_ring)
 {
+	if (rx_ring->rx_hdr_buf)
+		dma_free_coherent(rx_ring->dev,
+				  rx_ring->count * FM10K_ZC_HDR_BUF_LEN,
+				  rx_ring->rx_hdr_buf, rx_ring->rx_hdr_dma);
+	rx_ring->rx_hdr_buf = NULL;
 	page_pool_destroy(rx_ring->page_pool);
 	rx_ring->page_pool = NULL;
 }
@@ -277,7 +385,7 @@ void fm10k_zc_pool_destroy(struct fm10k_ring *rx_ring)
  * fm10k_zc_apply() - select a layout and rx-zc-memcg, re-creating the RX
  *	rings if the interface is running
  * @interface: the interface
- * @full_page: the layout (tcp-data-split)
+ * @hdr_split: the layout (tcp-data-split)
  * @zc_memcg: rx-zc-memcg
  *
  * The same sequence as a change of the RX ring size in
@@ -287,22 +395,22 @@ void fm10k_zc_pool_destroy(struct fm10k_ring *rx_ring)
  * Context: RTNL held.
  * Return: 0 or a negative errno.
  */
-int fm10k_zc_apply(struct fm10k_intfc *interface, bool full_page,
+int fm10k_zc_apply(struct fm10k_intfc *interface, bool hdr_split,
 		   bool zc_memcg)
 {
-	bool old_full_page = interface->rx_full_page;
+	bool old_hdr_split = interface->rx_hdr_split;
 	bool old_zc_memcg = interface->rx_zc_memcg;
 	struct fm10k_ring *temp_ring;
 	int i, err = 0;
 
-	if (fm10k_zc_action(old_full_page, old_zc_memcg, full_page,
+	if (fm10k_zc_action(old_hdr_split, old_zc_memcg, hdr_split,
 			    zc_memcg) == FM10K_ZC_KEEP)
 		return 0;
 
 	while (test_and_set_bit(__FM10K_RESETTING, interface->state))
 		usleep_range(1000, 2000);
 
-	interface->rx_full_page = full_page;
+	interface->rx_hdr_split = hdr_split;
 	interface->rx_zc_memcg = zc_memcg;
 
 	/* Rings not set up: they take the settings when they are. */
@@ -342,7 +450,7 @@ err_setup:
 	vfree(temp_ring);
 restore:
 	if (err) {
-		interface->rx_full_page = old_full_page;
+		interface->rx_hdr_split = old_hdr_split;
 		interface->rx_zc_memcg = old_zc_memcg;
 	}
 clear_reset:
@@ -362,62 +470,8 @@ int fm10k_zc_set_rx_zc_memcg(struct fm10k_intfc *interface, bool enable)
 {
 	int err;
 
-	err = fm10k_zc_memcg_check(enable,
-				   IS_ENABLED(CONFIG_PAGE_POOL_ZC_MEMCG));
-	if (err) {
-		netdev_err(interface->netdev,
-			   "rx-zc-memcg needs CONFIG_PAGE_POOL_ZC_MEMCG\n");
+	err = page_pool_zc_pflag_check(interface->netdev, enable);
+	if (err)
 		return err;
-	}
-	return fm10k_zc_apply(interface, interface->rx_full_page, enable);
-}
-
-/**
- * fm10k_zc_get_pp_stats_count() - number of page pool counters
- *
- * Return: the number of rx_pp_* counters of "ethtool -S" (0 without
- * CONFIG_PAGE_POOL_STATS).
- */
-int fm10k_zc_get_pp_stats_count(void)
-{
-	return page_pool_ethtool_stats_get_count();
-}
-
-/**
- * fm10k_zc_get_pp_stats_strings() - names of the page pool counters
- * @data: where they go
- *
- * Return: @data past them.
- */
-u8 *fm10k_zc_get_pp_stats_strings(u8 *data)
-{
-	return page_pool_ethtool_stats_get_strings(data);
-}
-
-/**
- * fm10k_zc_get_pp_stats() - the page pool counters, summed over RX rings
- * @interface: the interface
- * @data: where they go
- *
- * The counters of the current pools: re-created rings start from zero.
- *
- * Context: RTNL held (the rings do not change under it).
- * Return: @data past them.
- */
-u64 *fm10k_zc_get_pp_stats(struct fm10k_intfc *interface, u64 *data)
-{
-#ifdef CONFIG_PAGE_POOL_STATS
-	struct page_pool_stats stats = {};
-	int i;
-
-	for (i = 0; i < interface->num_rx_queues; i++) {
-		struct fm10k_ring *ring = interface->rx_ring[i];
-
-		if (ring && ring->page_pool)
-			page_pool_get_stats(ring->page_pool, &stats);
-	}
-	return page_pool_ethtool_stats_get(data, &stats);
-#else
-	return data;
-#endif
+	return fm10k_zc_apply(interface, interface->rx_hdr_split, enable);
 }

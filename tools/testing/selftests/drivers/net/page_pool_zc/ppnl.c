@@ -36,7 +36,7 @@
 #define NETDEV_A_PAGE_POOL_STATS_INFO	1
 /* The kit's attributes (patches/0008), after RECYCLE_RELEASED_REFCNT (18). */
 #define NETDEV_A_PAGE_POOL_STATS_ZC_MAPPED	19
-#define NETDEV_A_PAGE_POOL_STATS_ZC_RELEASED	24
+#define NETDEV_A_PAGE_POOL_STATS_ZC_NOCHARGE	25
 
 #define BUFSZ 32768
 
@@ -284,7 +284,7 @@ static void pool_cb(const struct nlmsghdr *nh, void *arg)
 
 static const char *const zc_names[] = {
 	"zc-mapped", "zc-charge-fail", "zc-parked",
-	"zc-uncharged", "zc-recycled", "zc-released",
+	"zc-uncharged", "zc-recycled", "zc-released", "zc-nocharge",
 };
 
 /* A u32 or u64 attribute (NLA_UINT) of a little-endian host. */
@@ -299,7 +299,7 @@ static uint64_t attr_uint(const struct nlattr *a)
 
 static void stats_cb(const struct nlmsghdr *nh, void *arg)
 {
-	const struct nlattr *tb[NETDEV_A_PAGE_POOL_STATS_ZC_RELEASED + 1];
+	const struct nlattr *tb[NETDEV_A_PAGE_POOL_STATS_ZC_NOCHARGE + 1];
 	const struct nlattr *info[NETDEV_A_PAGE_POOL_IFINDEX + 1];
 	uint32_t want = *(uint32_t *)arg, ifindex = 0;
 	uint64_t id = 0;
@@ -309,7 +309,7 @@ static void stats_cb(const struct nlmsghdr *nh, void *arg)
 	} nest;
 	int i, n = 0;
 
-	parse_attrs(nh, GENL_HDRLEN, tb, NETDEV_A_PAGE_POOL_STATS_ZC_RELEASED);
+	parse_attrs(nh, GENL_HDRLEN, tb, NETDEV_A_PAGE_POOL_STATS_ZC_NOCHARGE);
 	if (tb[NETDEV_A_PAGE_POOL_STATS_INFO]) {
 		/* Parse the nest as if it were a message of its own. */
 		size_t len = tb[NETDEV_A_PAGE_POOL_STATS_INFO]->nla_len - NLA_HDRLEN;

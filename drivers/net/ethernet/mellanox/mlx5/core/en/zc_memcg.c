@@ -20,6 +20,7 @@
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
 #include <net/page_pool/types.h>
+#include <net/page_pool/zc_driver.h>
 
 #include "en.h"
 #include "en/zc_memcg.h"
@@ -42,23 +43,29 @@ EXPORT_SYMBOL_IF_KUNIT(mlx5e_tds_state);
  * mlx5e_tds_action() - what a tcp-data-split request changes
  * @params: the current channel parameters
  * @tcp_data_split: the requested ETHTOOL_TCP_DATA_SPLIT_* value
+ * @extack: where a refusal is explained
  *
- * The ethtool core fills the request from get_ringparam, so an unchanged
- * value means "keep". ETHTOOL_TCP_DATA_SPLIT_UNKNOWN ("auto") keeps
- * whatever rx-gro-hw selected.
+ * A request that is absent or equal to the state now keeps whatever
+ * rx-gro-hw selected (page_pool_zc_tds_request()).
  *
- * Return: the action.
+ * Return: an enum mlx5e_tds_action, or -EINVAL for an unknown value.
  */
-enum mlx5e_tds_action mlx5e_tds_action(const struct mlx5e_params *params,
-				       u8 tcp_data_split)
+int mlx5e_tds_action(const struct mlx5e_params *params, u8 tcp_data_split,
+		     struct netlink_ext_ack *extack)
 {
-	u8 cur = mlx5e_tds_state(params);
+	int req = page_pool_zc_tds_request(tcp_data_split,
+					   mlx5e_tds_state(params), extack);
 
-	if (tcp_data_split == ETHTOOL_TCP_DATA_SPLIT_UNKNOWN ||
-	    tcp_data_split == cur)
+	switch (req) {
+	case PAGE_POOL_ZC_TDS_KEEP:
 		return MLX5E_TDS_KEEP;
-	return tcp_data_split == ETHTOOL_TCP_DATA_SPLIT_ENABLED ?
-	       MLX5E_TDS_ENABLE : MLX5E_TDS_DISABLE;
+	case PAGE_POOL_ZC_TDS_ENABLE:
+		return MLX5E_TDS_ENABLE;
+	case PAGE_POOL_ZC_TDS_DISABLE:
+		return MLX5E_TDS_DISABLE;
+	default:
+		return req;
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(mlx5e_tds_action);
 
@@ -136,28 +143,30 @@ EXPORT_SYMBOL_IF_KUNIT(mlx5e_tds_check_enable);
  */
 unsigned int mlx5e_rq_pp_flags(const struct mlx5e_params *params)
 {
-	unsigned int flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV;
-
-	if (IS_ENABLED(CONFIG_PAGE_POOL_ZC_MEMCG) &&
-	    MLX5E_GET_PFLAG(params, MLX5E_PFLAG_RX_ZC_MEMCG))
-		flags |= PP_FLAG_ZC_MEMCG;
-	return flags;
+	return page_pool_zc_pp_flags(MLX5E_GET_PFLAG(params,
+						     MLX5E_PFLAG_RX_ZC_MEMCG));
 }
 EXPORT_SYMBOL_IF_KUNIT(mlx5e_rq_pp_flags);
 
 /**
- * mlx5e_zc_memcg_check() - may rx-zc-memcg change to @enable
- * @enable: the requested state
- * @supported: the kernel has CONFIG_PAGE_POOL_ZC_MEMCG
+ * mlx5e_shampo_granularity() - where SHAMPO starts a new session's data
+ * @params: the channel parameters
  *
- * Return: 0, or -EOPNOTSUPP for switching it on in a kernel without the
- * accounting (page_pool_create() would refuse PP_FLAG_ZC_MEMCG anyway).
+ * The device places the payload of a packet that starts a session (no
+ * match: a new flow, PSH, a flush, a timeout) at the next STRIDE (256 B)
+ * or PAGE boundary of the WQE. Only PAGE puts a full-MSS payload at offset
+ * 0 of a page, which is what zero-copy receive maps: PAGE while
+ * rx-zc-memcg is on, stock STRIDE (denser) otherwise.
+ *
+ * Return: MLX5_RQC_SHAMPO_NO_MATCH_ALIGNMENT_GRANULARITY_PAGE or _STRIDE.
  */
-int mlx5e_zc_memcg_check(bool enable, bool supported)
+u8 mlx5e_shampo_granularity(const struct mlx5e_params *params)
 {
-	return enable && !supported ? -EOPNOTSUPP : 0;
+	return MLX5E_GET_PFLAG(params, MLX5E_PFLAG_RX_ZC_MEMCG) ?
+	       MLX5_RQC_SHAMPO_NO_MATCH_ALIGNMENT_GRANULARITY_PAGE :
+	       MLX5_RQC_SHAMPO_NO_MATCH_ALIGNMENT_GRANULARITY_STRIDE;
 }
-EXPORT_SYMBOL_IF_KUNIT(mlx5e_zc_memcg_check);
+EXPORT_SYMBOL_IF_KUNIT(mlx5e_shampo_granularity);
 
 /* The rx-zc-memcg private flag handler; priv->state_lock is held. */
 int mlx5e_set_pflag_rx_zc_memcg(struct net_device *netdev, bool enable)
@@ -166,18 +175,23 @@ int mlx5e_set_pflag_rx_zc_memcg(struct net_device *netdev, bool enable)
 	struct mlx5e_params new_params;
 	int err;
 
-	err = mlx5e_zc_memcg_check(enable,
-				   IS_ENABLED(CONFIG_PAGE_POOL_ZC_MEMCG));
-	if (err) {
-		netdev_err(netdev,
-			   "rx-zc-memcg needs a kernel built with CONFIG_PAGE_POOL_ZC_MEMCG\n");
+	err = page_pool_zc_pflag_check(netdev, enable);
+	if (err)
 		return err;
-	}
 
-	/* The pools take the flag when they are created: rebuild the RQs. */
+	/* The pools take the flag, and SHAMPO its alignment, when they are
+	 * created: rebuild the RQs.
+	 */
 	new_params = priv->channels.params;
 	MLX5E_SET_PFLAG(&new_params, MLX5E_PFLAG_RX_ZC_MEMCG, enable);
-	return mlx5e_safe_switch_params(priv, &new_params, NULL, NULL, true);
+	new_params.packet_merge.shampo.alignment_granularity =
+		mlx5e_shampo_granularity(&new_params);
+	err = mlx5e_safe_switch_params(priv, &new_params, NULL, NULL, true);
+	if (!err && enable &&
+	    new_params.packet_merge.type != MLX5E_PACKET_MERGE_SHAMPO)
+		netdev_warn(netdev,
+			    "rx-zc-memcg: tcp-data-split (SHAMPO) is off, so no payload is page-aligned and zero-copy receive maps nothing\n");
+	return err;
 }
 
 /* Switch SHAMPO the way "ethtool -K DEV rx-gro-hw on|off" does. */
@@ -231,13 +245,14 @@ int mlx5e_zc_set_ringparam(struct mlx5e_priv *priv,
 			   struct kernel_ethtool_ringparam *kernel_param,
 			   struct netlink_ext_ack *extack)
 {
-	enum mlx5e_tds_action action;
-	int err = 0;
+	int action, err = 0;
 
 	mutex_lock(&priv->state_lock);
 	action = mlx5e_tds_action(&priv->channels.params,
-				  kernel_param->tcp_data_split);
-	if (action == MLX5E_TDS_ENABLE) {
+				  kernel_param->tcp_data_split, extack);
+	if (action < 0) {
+		err = action;
+	} else if (action == MLX5E_TDS_ENABLE) {
 		struct mlx5e_tds_env env = {
 			.params = &priv->channels.params,
 			.hw_features = priv->netdev->hw_features,

@@ -29,14 +29,12 @@ struct netlink_ext_ack;
  * @wanted: the features the netdev would be fixed from
  *	(netdev_get_wanted_features())
  * @xsk_refcnt: active AF_XDP sockets
- * @uplink_rep: the netdev is the uplink representor (switchdev mode)
  */
 struct mlx5e_tds_env {
 	const struct mlx5e_params *params;
 	netdev_features_t hw_features;
 	netdev_features_t wanted;
 	u16 xsk_refcnt;
-	bool uplink_rep;
 };
 
 /**
@@ -52,12 +50,12 @@ enum mlx5e_tds_action {
 };
 
 u8 mlx5e_tds_state(const struct mlx5e_params *params);
-enum mlx5e_tds_action mlx5e_tds_action(const struct mlx5e_params *params,
-				       u8 tcp_data_split);
+int mlx5e_tds_action(const struct mlx5e_params *params, u8 tcp_data_split,
+		     struct netlink_ext_ack *extack);
 int mlx5e_tds_check_enable(const struct mlx5e_tds_env *env,
 			   struct netlink_ext_ack *extack);
 unsigned int mlx5e_rq_pp_flags(const struct mlx5e_params *params);
-int mlx5e_zc_memcg_check(bool enable, bool supported);
+u8 mlx5e_shampo_granularity(const struct mlx5e_params *params);
 
 int mlx5e_set_pflag_rx_zc_memcg(struct net_device *netdev, bool enable);
 int mlx5e_zc_set_ringparam(struct mlx5e_priv *priv,

@@ -54,12 +54,16 @@ static void pp_flags_zc_memcg(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mlx5e_rq_pp_flags(&params), want);
 }
 
-static void zc_memcg_transitions(struct kunit *test)
+static void shampo_granularity(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, mlx5e_zc_memcg_check(false, false), 0);
-	KUNIT_EXPECT_EQ(test, mlx5e_zc_memcg_check(false, true), 0);
-	KUNIT_EXPECT_EQ(test, mlx5e_zc_memcg_check(true, true), 0);
-	KUNIT_EXPECT_EQ(test, mlx5e_zc_memcg_check(true, false), -EOPNOTSUPP);
+	struct mlx5e_params params = {};
+
+	/* Stock packing without the flag; whole pages with it. */
+	KUNIT_EXPECT_EQ(test, mlx5e_shampo_granularity(&params),
+			MLX5_RQC_SHAMPO_NO_MATCH_ALIGNMENT_GRANULARITY_STRIDE);
+	MLX5E_SET_PFLAG(&params, MLX5E_PFLAG_RX_ZC_MEMCG, true);
+	KUNIT_EXPECT_EQ(test, mlx5e_shampo_granularity(&params),
+			MLX5_RQC_SHAMPO_NO_MATCH_ALIGNMENT_GRANULARITY_PAGE);
 }
 
 static void tds_state(struct kunit *test)
@@ -79,29 +83,35 @@ static void tds_state(struct kunit *test)
 
 static void tds_action(struct kunit *test)
 {
+	struct netlink_ext_ack extack = {};
 	struct mlx5e_params params = {};
 
 	params.packet_merge.type = MLX5E_PACKET_MERGE_NONE;
-	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_UNKNOWN),
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_UNKNOWN, NULL),
 			MLX5E_TDS_KEEP);
-	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_DISABLED),
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_DISABLED, NULL),
 			MLX5E_TDS_KEEP);
-	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_ENABLED),
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_ENABLED, NULL),
 			MLX5E_TDS_ENABLE);
 
 	params.packet_merge.type = MLX5E_PACKET_MERGE_LRO;
-	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_DISABLED),
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_DISABLED, NULL),
 			MLX5E_TDS_KEEP);
-	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_ENABLED),
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_ENABLED, NULL),
 			MLX5E_TDS_ENABLE);
 
 	params.packet_merge.type = MLX5E_PACKET_MERGE_SHAMPO;
-	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_UNKNOWN),
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_UNKNOWN, NULL),
 			MLX5E_TDS_KEEP);
-	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_ENABLED),
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_ENABLED, NULL),
 			MLX5E_TDS_KEEP);
-	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_DISABLED),
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_DISABLED, NULL),
 			MLX5E_TDS_DISABLE);
+
+	/* A value the uAPI does not define: refused, with a reason. */
+	KUNIT_EXPECT_EQ(test, mlx5e_tds_action(&params, ETHTOOL_TCP_DATA_SPLIT_ENABLED + 1,
+					       &extack), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
 }
 
 static void tds_enable_allowed(struct kunit *test)
@@ -234,7 +244,7 @@ static void tds_enable_refused(struct kunit *test)
 static struct kunit_case mlx5e_zc_memcg_cases[] = {
 	KUNIT_CASE(pp_flags_default),
 	KUNIT_CASE(pp_flags_zc_memcg),
-	KUNIT_CASE(zc_memcg_transitions),
+	KUNIT_CASE(shampo_granularity),
 	KUNIT_CASE(tds_state),
 	KUNIT_CASE(tds_action),
 	KUNIT_CASE(tds_enable_allowed),
