@@ -437,6 +437,38 @@ static struct sk_buff *model_rx(struct kunit *test, struct model_ring *m,
 	return fm10k_zc_ring_rx_frame(ring);
 }
 
+/* What the model never writes but a device may: SPH with the headers and
+ * an empty packet buffer, no EOP, then the payload in the next descriptor.
+ */
+static struct sk_buff *model_rx_headers_apart(struct kunit *test,
+					      struct model_ring *m,
+					      const u8 *frame, size_t len,
+					      unsigned int hlen)
+{
+	struct fm10k_ring *ring = m->ring;
+	u16 ntc = ring->next_to_clean, nxt = (ntc + 1) % ring->count;
+	struct fm10k_rx_buffer *bi;
+	union fm10k_rx_desc *d;
+
+	fm10k_zc_ring_fill(ring, fm10k_desc_unused(ring));
+	KUNIT_ASSERT_NOT_NULL(test, ring->rx_hdr_buf);
+	memcpy(ring->rx_hdr_buf + ntc * FM10K_ZC_HDR_BUF_LEN, frame, hlen);
+	d = FM10K_RX_DESC(ring, ntc);
+	d->w.hdr_info = cpu_to_le16(FM10K_RXD_HDR_INFO_SPH |
+				    hlen << FM10K_RXD_HDR_INFO_LEN_SHIFT);
+	d->w.length = 0;
+	d->d.staterr = cpu_to_le32(FM10K_RXD_STATUS_DD);
+
+	bi = &ring->rx_buffer[nxt];
+	memcpy(page_address(bi->page) + bi->page_offset, frame + hlen,
+	       len - hlen);
+	d = FM10K_RX_DESC(ring, nxt);
+	d->w.hdr_info = 0;
+	d->w.length = cpu_to_le16(len - hlen);
+	d->d.staterr = cpu_to_le32(FM10K_RXD_STATUS_DD | FM10K_RXD_STATUS_EOP);
+	return fm10k_zc_ring_rx_frame(ring);
+}
+
 /* A TCP segment: Ethernet, IPv4 (or IPv6), TCP with timestamps, @payload
  * bytes of a pattern that tells each byte's place.
  */
@@ -562,6 +594,17 @@ static void model_split_fallbacks(struct kunit *test)
 	skb = model_rx(test, m, frame, len);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	KUNIT_EXPECT_TRUE(test, skb_is_frame(skb, frame, len));
+	kfree_skb(skb);
+
+	/* a split first buffer without payload, the frame going on: the
+	 * next buffer is a tail frag, never copied over the headers
+	 */
+	frame = tcp_frame(test, false, 100, &len, &hlen);
+	skb = model_rx_headers_apart(test, m, frame, len, hlen);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, skb_headlen(skb), hlen);
+	KUNIT_EXPECT_TRUE(test, skb_is_frame(skb, frame, len));
+	KUNIT_EXPECT_EQ(test, skb_shinfo(skb)->nr_frags, 1);
 	kfree_skb(skb);
 
 	/* headers over the header buffer: HBO, the frame whole */
