@@ -90,7 +90,8 @@ ktap_print_msg "idle: mapped $mapped uncharged $unch parked $parked recycled+rel
 ok=false
 num_cmp "$mapped" -gt 0 && num_cmp "$unch" -eq "$mapped" && num_cmp "$parked" -eq "$returned" &&
 	ok=true
-check "idle: rx_pp_zc_uncharged == rx_pp_zc_mapped (${mapped:-none}, > 0), parked == recycled + released" $ok
+desc="idle: rx_pp_zc_uncharged == rx_pp_zc_mapped (${mapped:-none}, > 0),"
+check "$desc parked == recycled + released" $ok
 left=$(pools_gone $held_pools)
 check "the pools of the held pages are freed (${left:-?} left: $(pools_show $held_pools))" \
 	num_cmp "$left" -eq 0
