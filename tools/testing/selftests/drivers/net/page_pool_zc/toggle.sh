@@ -51,7 +51,9 @@ ifindex=$(cat /sys/class/net/"$DEV"/ifindex)
 rx_run "$out" -b $bytes -z -K $keep -S "$held"
 tx_run $bytes
 wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pages"
-held_pools=$(pools_of "$ifindex")
+# The pools in use now, not older ones still waiting for pages of earlier
+# tests: "id N ifindex I inflight X detached 0|1".
+held_pools=$("$PPNL" page-pools "$ifindex" | awk '$8 == 0 { print $2 }')
 rx_zc_memcg off
 cur=$(cat "$RX_CG/memory.current")
 charged=$(sub "$(rx_stat rx_pp_zc_mapped)" "$(rx_stat rx_pp_zc_uncharged)")
