@@ -16,15 +16,7 @@
 #ifndef _PPKIT_FIRMWARE_FM10K_RX_H
 #define _PPKIT_FIRMWARE_FM10K_RX_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-#include <stddef.h>
-#include <stdint.h>
-typedef unsigned char u8;
-typedef unsigned short u16;
-typedef unsigned int u32;
-#endif
+#include "types.h"
 
 /* Write-back bits, as the base code defines them. */
 #define FM10K_RX_MODEL_DD		0x0001	/* staterr: descriptor done */

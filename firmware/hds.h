@@ -8,16 +8,7 @@
 #ifndef _PPKIT_FIRMWARE_HDS_H
 #define _PPKIT_FIRMWARE_HDS_H
 
-#ifdef __KERNEL__
-#include <linux/types.h>
-#else
-/* Host build: the kernel's fixed-width type names. */
-#include <stddef.h>
-#include <stdint.h>
-typedef unsigned char u8;
-typedef unsigned short u16;
-typedef unsigned int u32;
-#endif
+#include "types.h"
 
 #define HDS_MAX_CHUNKS 32
 
