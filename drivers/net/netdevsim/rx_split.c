@@ -8,30 +8,43 @@
  * cut into wire-sized frames, the split engine (firmware/hds.c, what a NIC
  * runs in firmware) finds where the headers end, the headers go to the
  * linear part and the payload to whole pages of the queue's page pool, each
- * chunk at offset 0, and GRO merges the frames by frags.
+ * chunk at offset 0, and GRO merges the frames by frags. Frames the engine
+ * declines are received whole into pool pages, as by a NIC without split.
+ *
+ * The pools map their pages for the bus device and the emulated device
+ * writes through the DMA address, so the driver's syncs are the ones a PCI
+ * NIC needs: under swiotlb=force, a missing sync for the CPU shows as
+ * wrong bytes.
  */
+#include <linux/dma-direct.h>
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 #include <net/gso.h>
 #include <net/page_pool/helpers.h>
+#include <net/page_pool/zc_driver.h>
 
 #include "../../../firmware/hds.h"
 #include "netdevsim.h"
+
+/* Room in front of a frame received whole, as drivers of real NICs leave. */
+#define NSIM_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
+/* What the first page of a frame received whole holds of it. */
+#define NSIM_RX_WHOLE_HEAD	(SKB_WITH_OVERHEAD(PAGE_SIZE) - NSIM_RX_HEADROOM)
 
 /**
  * nsim_rx_pool_create() - create the page pool of a receive queue
  * @rq: the queue, its NAPI instance already added
  * @zc_memcg: opt the pool in to zero-copy memcg accounting
  *
- * Return: the pool or an ERR_PTR(); -EOPNOTSUPP for @zc_memcg on a kernel
- * without CONFIG_PAGE_POOL_ZC_MEMCG.
+ * Return: the pool or an ERR_PTR().
  */
 struct page_pool *nsim_rx_pool_create(struct nsim_rq *rq, bool zc_memcg)
 {
 	struct page_pool_params p = {
-		.flags = zc_memcg ? PP_FLAG_ZC_MEMCG : 0,
+		.flags = page_pool_zc_pp_flags(zc_memcg),
 		.order = 0,
 		/*
 		 * Pages come back from user space in bursts (a munmap of a
@@ -39,9 +52,12 @@ struct page_pool *nsim_rx_pool_create(struct nsim_rq *rq, bool zc_memcg)
 		 */
 		.pool_size = zc_memcg ? 4 * NSIM_RING_SIZE : NSIM_RING_SIZE,
 		.nid = NUMA_NO_NODE,
-		.dev = &rq->napi.dev->dev,
+		/* The bus device: it has the DMA mask, the netdev has none. */
+		.dev = rq->napi.dev->dev.parent,
 		.napi = &rq->napi,
-		.dma_dir = DMA_BIDIRECTIONAL,
+		.dma_dir = DMA_FROM_DEVICE,
+		.offset = 0,
+		.max_len = PAGE_SIZE,
 		.netdev = rq->napi.dev,
 	};
 
@@ -123,57 +139,149 @@ static void nsim_rx_deliver(struct nsim_rq *rq, struct sk_buff *skb)
 }
 
 /*
- * Place one linear wire frame: headers into a new skb's linear part, payload
- * into pool pages at offset 0. Consumes @frame.
+ * Receive @len bytes of @src at @off of a pool page. The device writes
+ * through the page's DMA address, then the driver syncs the range for the
+ * CPU. netdevsim's bus has no IOMMU: dma-direct maps a page to its own
+ * physical address or, bouncing, to a swiotlb slot. Any other address
+ * (global DMA ops: Xen PV, GART) is not one the emulation can write to,
+ * and the frame is dropped.
+ */
+static bool nsim_rx_dma(struct page_pool *pool, struct page *page,
+			unsigned int off, const void *src, unsigned int len)
+{
+	dma_addr_t dma = page_pool_get_dma_addr(page) + off;
+	phys_addr_t phys = dma_to_phys(pool->p.dev, dma);
+
+	if (phys != page_to_phys(page) + off &&
+	    !is_swiotlb_force_bounce(pool->p.dev)) {
+		WARN_ONCE(1, "netdevsim: pool pages are not mapped by dma-direct\n");
+		return false;
+	}
+	memcpy(phys_to_virt(phys), src, len);
+	page_pool_dma_sync_for_cpu(pool, page, off, len);
+	return true;
+}
+
+/* Headers into a new skb's linear part, the payload chunks into pool pages. */
+static struct sk_buff *nsim_rx_split_frame(struct nsim_rq *rq,
+					   const struct sk_buff *frame,
+					   unsigned int hdr_len,
+					   const struct hds_chunk *chunk,
+					   unsigned int n)
+{
+	struct sk_buff *skb;
+	unsigned int i;
+
+	skb = napi_alloc_skb(&rq->napi, hdr_len);
+	if (!skb)
+		return NULL;
+	/* Frags added below go back to the pool if the skb is freed early. */
+	skb_mark_for_recycle(skb);
+	skb_put_data(skb, frame->data, hdr_len);
+	for (i = 0; i < n; i++) {
+		struct page *page = page_pool_dev_alloc_pages(rq->page_pool);
+
+		if (!page)
+			goto free_skb;
+		skb_add_rx_frag(skb, i, page, 0, chunk[i].len, PAGE_SIZE);
+		if (!nsim_rx_dma(rq->page_pool, page, 0,
+				 frame->data + chunk[i].off, chunk[i].len))
+			goto free_skb;
+	}
+	/*
+	 * The peer offloaded its checksum, so the emulated wire carries none
+	 * to verify; the engine split plain TCP, one checksum level.
+	 */
+	if (frame->ip_summed == CHECKSUM_PARTIAL)
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	return skb;
+
+free_skb:
+	kfree_skb(skb);
+	return NULL;
+}
+
+/*
+ * The whole frame behind the headroom of one pool page and, past what that
+ * page holds, in further pool pages at offset 0.
+ */
+static struct sk_buff *nsim_rx_whole_frame(struct nsim_rq *rq,
+					   struct sk_buff *frame)
+{
+	unsigned int head = min_t(unsigned int, frame->len, NSIM_RX_WHOLE_HEAD);
+	struct page_pool *pool = rq->page_pool;
+	unsigned int off, i = 0;
+	struct sk_buff *skb;
+	struct page *page;
+
+	/* ETH_MAX_MTU fits in MAX_SKB_FRAGS pages: never true. */
+	if (DIV_ROUND_UP(frame->len - head, PAGE_SIZE) > MAX_SKB_FRAGS)
+		return NULL;
+	/*
+	 * A wire frame carries a complete checksum: finish the peer's, at
+	 * any encapsulation level, and let the stack verify it.
+	 */
+	if (frame->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(frame))
+		return NULL;
+	page = page_pool_dev_alloc_pages(pool);
+	if (!page)
+		return NULL;
+	if (!nsim_rx_dma(pool, page, NSIM_RX_HEADROOM, frame->data, head)) {
+		page_pool_put_full_page(pool, page, true);
+		return NULL;
+	}
+	skb = napi_build_skb(page_address(page), PAGE_SIZE);
+	if (!skb) {
+		page_pool_put_full_page(pool, page, true);
+		return NULL;
+	}
+	skb_mark_for_recycle(skb);
+	skb_reserve(skb, NSIM_RX_HEADROOM);
+	skb_put(skb, head);
+	for (off = head; off < frame->len; off += PAGE_SIZE) {
+		unsigned int len = min_t(unsigned int, frame->len - off, PAGE_SIZE);
+
+		page = page_pool_dev_alloc_pages(pool);
+		if (!page)
+			goto free_skb;
+		skb_add_rx_frag(skb, i++, page, 0, len, PAGE_SIZE);
+		if (!nsim_rx_dma(pool, page, 0, frame->data + off, len))
+			goto free_skb;
+	}
+	return skb;
+
+free_skb:
+	kfree_skb(skb);
+	return NULL;
+}
+
+/*
+ * Receive one linear wire frame into the queue's pool: split when the engine
+ * finds TCP payload behind the headers, whole otherwise. Consumes @frame.
  */
 static void nsim_rx_place(struct nsim_rq *rq, struct sk_buff *frame)
 {
 	struct hds_chunk chunk[HDS_MAX_CHUNKS];
 	struct hds_result res;
 	struct sk_buff *skb;
-	unsigned int i, n = 0;
+	unsigned int n = 0;
 
 	if (hds_parse(frame->data, frame->len, &res) == HDS_SPLIT)
 		n = hds_layout(&res, PAGE_SIZE, chunk,
 			       min_t(unsigned int, HDS_MAX_CHUNKS,
 				     MAX_SKB_FRAGS));
-	if (!n) {
-		nsim_rx_count(rq, &rq->split_stats.whole);
-		nsim_rx_deliver(rq, frame);
+	if (n)
+		skb = nsim_rx_split_frame(rq, frame, res.hdr_len, chunk, n);
+	else
+		skb = nsim_rx_whole_frame(rq, frame);
+	if (!skb) {
+		nsim_rx_count(rq, &rq->split_stats.drop_nomem);
+		kfree_skb_reason(frame, SKB_DROP_REASON_NOMEM);
 		return;
 	}
-
-	skb = napi_alloc_skb(&rq->napi, res.hdr_len);
-	if (!skb)
-		goto drop;
-	/* Frags added below go back to the pool if the skb is freed early. */
-	skb_mark_for_recycle(skb);
-	skb_put_data(skb, frame->data, res.hdr_len);
-	for (i = 0; i < n; i++) {
-		struct page *page = page_pool_dev_alloc_pages(rq->page_pool);
-
-		if (!page)
-			goto drop_skb;
-		memcpy(page_address(page), frame->data + chunk[i].off,
-		       chunk[i].len);
-		skb_add_rx_frag(skb, i, page, 0, chunk[i].len, PAGE_SIZE);
-	}
-	/*
-	 * The peer offloaded its checksum, so the emulated wire carries none
-	 * to verify; a frame with a software checksum is checked by the stack.
-	 */
-	if (frame->ip_summed == CHECKSUM_PARTIAL)
-		skb->ip_summed = CHECKSUM_UNNECESSARY;
 	consume_skb(frame);
-	nsim_rx_count(rq, &rq->split_stats.split);
+	nsim_rx_count(rq, n ? &rq->split_stats.split : &rq->split_stats.whole);
 	nsim_rx_deliver(rq, skb);
-	return;
-
-drop_skb:
-	kfree_skb(skb);
-drop:
-	nsim_rx_count(rq, &rq->split_stats.drop_nomem);
-	kfree_skb_reason(frame, SKB_DROP_REASON_NOMEM);
 }
 
 /**

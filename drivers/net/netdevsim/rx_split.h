@@ -22,7 +22,7 @@ struct sk_buff;
  * struct nsim_rx_split_stats - per-queue receive placement counters
  * @syncp: protects the counters on 32-bit
  * @split: frames placed as headers + payload pages
- * @whole: frames the split engine declined, delivered whole
+ * @whole: frames the split engine declined, received whole into pool pages
  * @gso_cut: GSO skbs from the peer cut into wire-sized frames
  * @drop_nomem: frames dropped for want of a pool page or an skb
  */

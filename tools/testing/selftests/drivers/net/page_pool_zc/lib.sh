@@ -425,7 +425,7 @@ stream()
 
 	shift 2
 	rx_run "$out" -b "$bytes" "$@"
-	tx_run "$bytes" || { wait $RX_PID; return 1; }
+	tx_run "$bytes" || { kill $RX_PID 2>/dev/null; wait $RX_PID; return 1; }
 	wait $RX_PID
 	rc=$?
 	ktap_print_msg "receiver: $(cat "$out")"

@@ -370,6 +370,33 @@ static int tcp_socket(const struct opts *o, bool listener)
 	return fd;
 }
 
+/*
+ * The receiver's one connection, or exit 2 if no sender comes in
+ * ACCEPT_WAIT_S: a test whose sender cannot reach it (a receive path that
+ * drops everything) then fails instead of hanging until its timeout.
+ */
+#define ACCEPT_WAIT_S	300
+
+static int accept_bounded(int lfd)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	int fd, n;
+
+	do
+		n = poll(&p, 1, ACCEPT_WAIT_S * 1000);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		die("poll");
+	if (!n) {
+		fprintf(stderr, "ppzc: no sender connected in %d s\n", ACCEPT_WAIT_S);
+		exit(2);
+	}
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		die("accept");
+	return fd;
+}
+
 /* Count MSG_ZEROCOPY completions until all of the sends so far are done. */
 static void zc_reap(int fd, uint32_t sends, uint32_t *done)
 {
@@ -1668,9 +1695,7 @@ static int do_recv(const struct opts *o)
 	if (o->stress)
 		rx.stress = stress_start(o);
 	lfd = tcp_socket(o, true);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		die("accept");
+	fd = accept_bounded(lfd);
 	close(lfd);
 	receive(&rx, fd, buf, bufsz);
 	if (rx.stress) {
