@@ -9,6 +9,8 @@
 # toggle, and the charge stays on memory.current); once idle, after more
 # traffic through the new pool, the invariants hold over the device's
 # pools, and the pools of the held pages are freed.
+# 3. Once idle, every pool the toggles destroyed is freed: a page a driver
+# forgets at ring teardown keeps its pool listed with pages in flight.
 source "$(dirname "$0")/lib.sh"
 
 out=$(mktemp)
@@ -17,7 +19,10 @@ trap 'dev_pair_del; rx_cgroup_del; rm -f "$out" "$held"' EXIT
 
 ktap_print_header
 zc_setup
-ktap_set_plan 9
+ktap_set_plan 10
+ifindex=$(cat /sys/class/net/"$DEV"/ifindex)
+# Pools of earlier tests, which this one does not answer for.
+pools_before=" $(pools_of "$ifindex" | xargs) "
 
 # The sender is paced while the toggles run, then let go.
 bytes=$((48 * MIB))
@@ -47,7 +52,6 @@ check "receiver got $bytes bytes, none corrupt" verified "$out" $rx_rc $bytes
 # 2.
 keep=$((8 * MIB))
 bytes=$((keep + 8 * MIB))
-ifindex=$(cat /sys/class/net/"$DEV"/ifindex)
 rx_run "$out" -b $bytes -z -K $keep -S "$held"
 tx_run $bytes
 wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pages"
@@ -96,5 +100,14 @@ desc="idle: rx_pp_zc_uncharged == rx_pp_zc_mapped (${mapped:-none}, > 0),"
 check "$desc parked == recycled + released" $ok
 left=$(pools_gone $held_pools)
 check "the pools of the held pages are freed (${left:-?} left: $(pools_show $held_pools))" \
+	num_cmp "$left" -eq 0
+
+# 3.
+destroyed=
+for id in $("$PPNL" page-pools "$ifindex" | awk '$8 == 1 { print $2 }'); do
+	[[ $pools_before == *" $id "* ]] || destroyed+=" $id"
+done
+left=$(pools_gone $destroyed)
+check "every pool the toggles destroyed is freed (${left:-?} left: $(pools_show $destroyed))" \
 	num_cmp "$left" -eq 0
 ktap_finished
