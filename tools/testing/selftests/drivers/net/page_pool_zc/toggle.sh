@@ -55,8 +55,8 @@ bytes=$((keep + 8 * MIB))
 rx_run "$out" -b $bytes -z -K $keep -S "$held"
 tx_run $bytes
 wait_file "$held" 300 || ktap_print_msg "receiver never reported it held its pages"
-# The pools in use now, not older ones still waiting for pages of earlier
-# tests: "id N ifindex I inflight X detached 0|1".
+# The pools in use now ("id N ifindex I inflight X detached 0|1"); the
+# ones this test destroys are check 10's, older ones earlier tests'.
 held_pools=$("$PPNL" page-pools "$ifindex" | awk '$8 == 0 { print $2 }')
 rx_zc_memcg off
 cur=$(cat "$RX_CG/memory.current")
